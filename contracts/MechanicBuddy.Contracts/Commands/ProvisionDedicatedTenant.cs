@@ -1,0 +1,13 @@
+namespace MechanicBuddy.Contracts;
+
+/// <summary>Saga → DedicatedProvisioner: build infrastructure of the tenant's own.</summary>
+public record ProvisionDedicatedTenant
+{
+    public required Guid CorrelationId { get; init; }
+    public required string TenantId { get; init; }
+    public required string CompanyName { get; init; }
+    public required string SubscriptionTier { get; init; }
+    public required string OwnerEmail { get; init; }
+    public string? CustomDomain { get; init; }
+    public required string AdminPasswordHash { get; init; }
+}

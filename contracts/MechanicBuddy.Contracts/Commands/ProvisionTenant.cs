@@ -1,0 +1,14 @@
+namespace MechanicBuddy.Contracts;
+
+/// <summary>A validated signup, sent by the Gateway to the provisioning saga. Carries only the admin's password hash.</summary>
+public record ProvisionTenant
+{
+    public required Guid CorrelationId { get; init; }
+    public required string TenantId { get; init; }
+    public required string CompanyName { get; init; }
+    public required string SubscriptionTier { get; init; }
+    public required string OwnerEmail { get; init; }
+    public string? CustomDomain { get; init; }
+    public required string AdminPasswordHash { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+}

@@ -1,0 +1,12 @@
+namespace MechanicBuddy.Contracts;
+
+/// <summary>A shared-tier step failed; everything built before it was removed (Compensated) or is listed in Reason.</summary>
+public record SharedTenantProvisioningFailed
+{
+    public required Guid CorrelationId { get; init; }
+    public required string TenantId { get; init; }
+    public required string Step { get; init; }
+    public required string Reason { get; init; }
+    public required bool Compensated { get; init; }
+    public required DateTimeOffset FailedAt { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace MechanicBuddy.Contracts.Http;
+
+/// <summary>Seed: the Tenant entity as the registry's read model serves it.</summary>
+public record TenantDto
+{
+    public required string Id { get; init; }
+    public required string CompanyName { get; init; }
+    public required string SubscriptionTier { get; init; }
+    public required string OwnerEmail { get; init; }
+    public string? CustomDomain { get; init; }
+    public string? DeploymentMode { get; init; }
+    public string? Namespace { get; init; }
+    public string? HelmRelease { get; init; }
+    public string? TenantUrl { get; init; }
+    public string? ApiUrl { get; init; }
+    public required string Status { get; init; }
+    public string? Pool { get; init; }
+    public string? FailedStep { get; init; }
+    public string? FailureReason { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset? ProvisionedAt { get; init; }
+    public DateTimeOffset? DeprovisionedAt { get; init; }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MechanicBuddy.Tenancy.Configuration;
+
+/// <summary>Seed: <c>Provisioning:FreeTier</c>. Pools extend it: the shared tier is a list of databases, each with its own capacity.</summary>
+public sealed class FreeTierOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    [Required]
+    public string Namespace { get; set; } = TenantNames.SharedNamespace;
+
+    [Range(1, 100_000)]
+    public int MaxTenantsPerInstance { get; set; } = 100;
+
+    /// <summary>The one pool used when <see cref="Pools"/> is empty.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    public string ApiUrl { get; set; } = "http://api.mechanicbuddy-free-tier.svc.cluster.local";
+    public string WebUrl { get; set; } = "http://web.mechanicbuddy-free-tier.svc.cluster.local";
+
+    /// <summary>Seed: free tenants are limited to 5 mechanics/users.</summary>
+    [Range(1, 10_000)]
+    public int MechanicLimit { get; set; } = 5;
+
+    public List<SharedPoolOptions> Pools { get; set; } = [];
+
+    /// <summary>The configured pools in placement order; a single "default" pool built from the seed's keys when none are listed.</summary>
+    public IReadOnlyList<SharedPoolOptions> EffectivePools() =>
+        Pools.Count > 0
+            ? Pools
+            : [new SharedPoolOptions { Name = "default", PostgresConnectionString = PostgresConnectionString, MaxTenantsPerInstance = MaxTenantsPerInstance }];
+
+    public SharedPoolOptions Pool(string name) =>
+        EffectivePools().FirstOrDefault(p => p.Name == name) ?? throw new InvalidOperationException($"Shared pool '{name}' is not configured");
+}

@@ -1,0 +1,11 @@
+namespace MechanicBuddy.Tenancy;
+
+public static class DeploymentModes
+{
+    public const string Shared = "shared";
+    public const string Dedicated = "dedicated";
+
+    /// <summary>The seed's Path Decision Flow: free/demo go shared while the free tier is enabled; everything else is dedicated.</summary>
+    public static string Decide(string subscriptionTier, bool freeTierEnabled) =>
+        freeTierEnabled && SubscriptionTiers.IsSharedEligible(subscriptionTier) ? Shared : Dedicated;
+}

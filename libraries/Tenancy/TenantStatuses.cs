@@ -1,0 +1,12 @@
+namespace MechanicBuddy.Tenancy;
+
+/// <summary>The seed's Tenant.Status values, plus the two transitional ones operators watch.</summary>
+public static class TenantStatuses
+{
+    public const string Provisioning = "Provisioning";
+    public const string Active = "Active";
+    public const string Failed = "Failed";
+    public const string Suspended = "Suspended";
+    public const string Deprovisioning = "Deprovisioning";
+    public const string Deprovisioned = "Deprovisioned";
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Starts or stops MechanicBuddy's own PostgreSQL 15, RabbitMQ and nginx instances: own data directories under
+# $MB_VAR (default ./var) and own ports, so nothing depends on the distribution's services.
+#   scripts/infra.sh start | stop | status
+# Logs: $MB_VAR/log (PostgreSQL: $MB_VAR/pg/postgres.log, owned by its OS user).
+# Ports: PostgreSQL $MB_PG_PORT (55432), RabbitMQ $MB_AMQP_PORT (5672) with its UI on $MB_RABBIT_UI_PORT (15672),
+# nginx (tenant routes) on $MB_NGINX_PORT (8480).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+VAR=${MB_VAR:-$root/var}
+PG_PORT=${MB_PG_PORT:-55432}
+AMQP_PORT=${MB_AMQP_PORT:-5672}
+RABBIT_UI_PORT=${MB_RABBIT_UI_PORT:-15672}
+NGINX_PORT=${MB_NGINX_PORT:-8480}
+PGBIN=/usr/lib/postgresql/15/bin
+RMQ=/usr/lib/rabbitmq/bin
+# Password of the control plane's PostgreSQL role; local instances only listen on 127.0.0.1.
+MB_DB_PASSWORD=${MB_DB_PASSWORD:-mechanicbuddy-local}
+
+mkdir -p "$VAR/log"
+
+as_postgres() { runuser -u postgres -- "$@"; }
+psql_super() { as_postgres psql -X -q -v ON_ERROR_STOP=1 -h "$VAR/pg/run" -p "$PG_PORT" -U postgres "$@"; }
+
+start_postgres() {
+  local data=$VAR/pg/data
+  mkdir -p "$VAR/pg/run"
+  chown postgres:postgres "$VAR/pg" "$VAR/pg/run"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_postgres mkdir -p "$data"
+    # Local socket: peer (only the postgres OS user is superuser); TCP: passwords only.
+    as_postgres "$PGBIN/initdb" -D "$data" -U postgres --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$VAR/log/initdb.log"
+    cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$VAR/pg/run'
+max_connections = 300
+shared_buffers = 256MB
+password_encryption = 'scram-sha-256'
+CONF
+  fi
+  if ! as_postgres "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_postgres "$PGBIN/pg_ctl" -D "$data" -l "$VAR/pg/postgres.log" -w -t 60 start >/dev/null
+  fi
+  # The control plane's role creates tenant roles and owns the registry and shared-pool databases; it is no superuser.
+  psql_super -d postgres <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mechanicbuddy') THEN
+    CREATE ROLE mechanicbuddy LOGIN CREATEROLE CREATEDB PASSWORD '$MB_DB_PASSWORD';
+  END IF;
+END \$\$;
+REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
+SELECT 'CREATE DATABASE mechanicbuddy_registry OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'mechanicbuddy_registry') \gexec
+SELECT 'CREATE DATABASE mechanicbuddy_shared OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'mechanicbuddy_shared') \gexec
+-- Tenant roles may reach their own pool database and nothing else.
+REVOKE CONNECT, TEMPORARY ON DATABASE template1, mechanicbuddy_registry FROM PUBLIC;
+SQL
+}
+
+start_rabbitmq() {
+  local base=$VAR/rabbitmq
+  mkdir -p "$base"
+  export HOME=$base RABBITMQ_NODENAME=mechanicbuddy@localhost RABBITMQ_MNESIA_BASE=$base/mnesia RABBITMQ_LOG_BASE=$VAR/log/rabbitmq \
+    RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins RABBITMQ_CONFIG_FILE=$base/rabbitmq RABBITMQ_NODE_PORT=$AMQP_PORT \
+    RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000)) RABBITMQ_PID_FILE=$base/rabbitmq.pid
+  cat >"$base/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+management.tcp.port = $RABBIT_UI_PORT
+management.tcp.ip = 127.0.0.1
+log.file.level = warning
+CONF
+  if "$RMQ/rabbitmqctl" -q status >/dev/null 2>&1; then return; fi
+  # Ops move messages from *_error back to their queue with the shovel from the queue page of the UI.
+  "$RMQ/rabbitmq-plugins" -q enable --offline rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
+  "$RMQ/rabbitmq-server" -detached >/dev/null 2>&1 || true
+  "$RMQ/rabbitmqctl" -q wait --timeout 90 "$RABBITMQ_PID_FILE" >/dev/null
+  "$RMQ/rabbitmqctl" -q await_startup --timeout 90 >/dev/null
+}
+
+start_nginx() {
+  local base=$VAR/nginx
+  mkdir -p "$base/routes" "$base/tmp" "$base/logs"
+  chmod 0777 "$base/tmp"
+  cat >"$base/nginx.conf" <<CONF
+# MechanicBuddy local edge: one server block per tenant in routes/, written by the SharedTierProvisioner.
+worker_processes 1;
+pid $base/nginx.pid;
+error_log $VAR/log/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $VAR/log/nginx-access.log;
+  client_body_temp_path $base/tmp/body;
+  proxy_temp_path $base/tmp/proxy;
+  fastcgi_temp_path $base/tmp/fastcgi;
+  uwsgi_temp_path $base/tmp/uwsgi;
+  scgi_temp_path $base/tmp/scgi;
+  server_names_hash_bucket_size 128;
+  server_names_hash_max_size 65536;
+  # Unknown hosts get nothing: a tenant is reachable only through its own server block.
+  server {
+    listen 127.0.0.1:$NGINX_PORT default_server;
+    server_name _;
+    return 404;
+  }
+  include $base/routes/*.conf;
+}
+CONF
+  if [ -f "$base/nginx.pid" ] && kill -0 "$(cat "$base/nginx.pid")" 2>/dev/null; then
+    nginx -p "$base" -c "$base/nginx.conf" -s reload 2>>"$VAR/log/nginx-error.log"
+  else
+    nginx -p "$base" -c "$base/nginx.conf" 2>>"$VAR/log/nginx-error.log"
+  fi
+}
+
+stop_all() {
+  local base=$VAR/rabbitmq
+  if [ -f "$VAR/nginx/nginx.pid" ]; then nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s quit 2>/dev/null || true; fi
+  if [ -d "$base" ]; then
+    HOME=$base RABBITMQ_NODENAME=mechanicbuddy@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+  fi
+  if [ -f "$VAR/pg/data/PG_VERSION" ]; then as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
+}
+
+case "${1:-start}" in
+  start)
+    "$here/install-deps.sh"
+    start_postgres
+    start_rabbitmq
+    start_nginx
+    echo "infra up: postgres 127.0.0.1:$PG_PORT, rabbitmq 127.0.0.1:$AMQP_PORT (UI http://127.0.0.1:$RABBIT_UI_PORT), nginx 127.0.0.1:$NGINX_PORT"
+    ;;
+  stop) stop_all ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,50 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.ServiceDefaults;
+
+/// <summary>MassTransit on RabbitMQ the same way in every service: kebab-case endpoints, quorum queues, bounded concurrency, in-process retry.</summary>
+public static class BusExtensions
+{
+    public static WebApplicationBuilder AddMechanicBuddyBus(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> register,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+    {
+        builder.Services.AddOptions<RabbitMqOptions>()
+            .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            register(x);
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rmq && rabbit.QuorumQueues)
+                {
+                    rmq.SetQuorumQueue();
+                }
+                endpoint.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
+                // The broker has no delayed-exchange plugin, so retries stay in-process; a saga's optimistic
+                // concurrency conflict is the common case and resolves on an immediate reload.
+                endpoint.UseMessageRetry(r => r.Intervals(10, 50, 250, 1000, 2000));
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                });
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MechanicBuddy.ServiceDefaults;
+
+/// <summary>Section <c>RabbitMq</c>: where the broker is. Quorum queues are the production default; a test broker may turn them off.</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    [Required]
+    public string Host { get; set; } = "localhost";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    [Required]
+    public string VirtualHost { get; set; } = "/";
+
+    [Required]
+    public string Username { get; set; } = "guest";
+
+    [Required]
+    public string Password { get; set; } = "guest";
+
+    public bool QuorumQueues { get; set; } = true;
+
+    /// <summary>Concurrent messages per receive endpoint: provisioning steps mostly wait on PostgreSQL, so a few in flight keep it busy.</summary>
+    [Range(1, 256)]
+    public int ConcurrentMessageLimit { get; set; } = 16;
+}
