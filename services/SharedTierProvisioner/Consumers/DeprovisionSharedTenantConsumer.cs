@@ -1,0 +1,36 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.SharedTierProvisioner.Provisioning;
+using MechanicBuddy.Tenancy;
+
+namespace MechanicBuddy.SharedTierProvisioner.Consumers;
+
+/// <summary>Removes the tenant's route, schema, role and secret; publishes completion only once all of it is verified gone.</summary>
+public sealed class DeprovisionSharedTenantConsumer(SharedTenantProvisioner provisioner, TimeProvider clock) : IConsumer<DeprovisionSharedTenant>
+{
+    public async Task Consume(ConsumeContext<DeprovisionSharedTenant> context)
+    {
+        var command = context.Message;
+        var names = new TenantNames(command.TenantId);
+        if (!await provisioner.RemoveAsync(command.Pool, names, context.CancellationToken))
+        {
+            // Retried by the endpoint's retry policy; after that the command waits in the error queue for an operator.
+            throw new InvalidOperationException($"tenant {command.TenantId} still has pieces in pool {command.Pool} after removal");
+        }
+        await context.Publish(new TenantProvisioningProgressed
+        {
+            CorrelationId = command.CorrelationId,
+            TenantId = command.TenantId,
+            Step = "Deprovision",
+            Outcome = ProvisioningProgress.Completed,
+            Message = $"route, schema {names.Schema}, role {names.Role} and secret removed from pool {command.Pool}",
+            Timestamp = clock.GetUtcNow(),
+        });
+        await context.Publish(new SharedTenantDeprovisioned
+        {
+            CorrelationId = command.CorrelationId,
+            TenantId = command.TenantId,
+            CompletedAt = clock.GetUtcNow(),
+        });
+    }
+}

@@ -1,0 +1,56 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.SharedTierProvisioner.Provisioning;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.SharedTierProvisioner.Consumers;
+
+/// <summary>Runs Path 1 for one tenant, publishing a progress event per step and one completion or failure event.</summary>
+public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provisioner, IOptions<ProvisioningOptions> options, TimeProvider clock)
+    : IConsumer<ProvisionSharedTenant>
+{
+    public async Task Consume(ConsumeContext<ProvisionSharedTenant> context)
+    {
+        var command = context.Message;
+        TenantIds.Require(command.TenantId);
+        var outcome = await provisioner.ProvisionAsync(command, progress => context.Publish(new TenantProvisioningProgressed
+        {
+            CorrelationId = command.CorrelationId,
+            TenantId = command.TenantId,
+            Step = progress.Step,
+            Outcome = progress.Outcome,
+            Message = progress.Message,
+            Timestamp = progress.Timestamp,
+        }), context.CancellationToken);
+
+        switch (outcome)
+        {
+            case SharedProvisioningOutcome.Succeeded done:
+                await context.Publish(new SharedTenantProvisioned
+                {
+                    CorrelationId = command.CorrelationId,
+                    TenantId = command.TenantId,
+                    Pool = command.Pool,
+                    Schema = done.Schema,
+                    TenantUrl = done.TenantUrl,
+                    ApiUrl = done.ApiUrl,
+                    Namespace = options.Value.FreeTier.Namespace,
+                    CompletedAt = clock.GetUtcNow(),
+                });
+                break;
+            case SharedProvisioningOutcome.Failed failed:
+                await context.Publish(new SharedTenantProvisioningFailed
+                {
+                    CorrelationId = command.CorrelationId,
+                    TenantId = command.TenantId,
+                    Step = failed.Step,
+                    Reason = failed.Reason,
+                    Compensated = failed.Compensated,
+                    FailedAt = clock.GetUtcNow(),
+                });
+                break;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.TenantDatabase;
+using Npgsql;
+using static MechanicBuddy.TenantDatabase.SqlIdentifiers;
+
+namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
+
+/// <summary>
+/// A tenant's slot in a shared pool: schema tenant_{id} owned by login role tenant_{id}_app. The role belongs to the
+/// pool's "_tenants" group, the only grantee of CONNECT on the pool database, so it reaches this database, its own
+/// schema and nothing else (no public schema, no temporary tables, no other database).
+/// </summary>
+public sealed class SharedPoolSchemas(SharedPools pools)
+{
+    readonly ConcurrentDictionary<string, Lazy<Task<string>>> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>Once per pool and process: lock the database down and make its tenant group. Returns the group's name.</summary>
+    public Task<string> PreparePoolAsync(string pool, CancellationToken cancellationToken) =>
+        _prepared.GetOrAdd(pool, name => new Lazy<Task<string>>(() => PrepareAsync(name, cancellationToken))).Value;
+
+    async Task<string> PrepareAsync(string pool, CancellationToken cancellationToken)
+    {
+        var database = new NpgsqlConnectionStringBuilder(pools.ConnectionString(pool)).Database
+            ?? throw new InvalidOperationException($"Shared pool '{pool}' names no database");
+        var group = GroupName(database);
+        await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Serialises concurrent preparers (several worker processes starting together) on this database.
+        await Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('mechanicbuddy:prepare-pool'))", cancellationToken);
+        if (!await RoleExistsAsync(connection, transaction, group, cancellationToken))
+        {
+            await Execute(connection, transaction, $"CREATE ROLE {Quote(group)} NOLOGIN", cancellationToken);
+        }
+        await Execute(connection, transaction,
+            $"""
+            REVOKE ALL ON DATABASE {Quote(database)} FROM PUBLIC;
+            GRANT CONNECT ON DATABASE {Quote(database)} TO {Quote(group)};
+            REVOKE ALL ON SCHEMA public FROM PUBLIC;
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return group;
+    }
+
+    public static string GroupName(string database)
+    {
+        var name = database + "_tenants";
+        return name.Length <= 63 ? name : name[..63];
+    }
+
+    /// <summary>Creates (or, on a re-run, re-keys) the role and creates the schema it owns. Idempotent.</summary>
+    public async Task CreateTenantAsync(string pool, TenantNames names, string rolePassword, CancellationToken cancellationToken)
+    {
+        var group = await PreparePoolAsync(pool, cancellationToken);
+        var verifier = QuoteLiteral(ScramVerifier.Create(rolePassword));
+        await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var role = Quote(names.Role);
+        var ddl = await RoleExistsAsync(connection, transaction, names.Role, cancellationToken)
+            ? $"ALTER ROLE {role} PASSWORD {verifier};"
+            : $"CREATE ROLE {role} LOGIN PASSWORD {verifier} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 20 IN ROLE {Quote(group)};";
+        await Execute(connection, transaction,
+            $"""
+            {ddl}
+            GRANT {role} TO CURRENT_USER;
+            CREATE SCHEMA IF NOT EXISTS {Quote(names.Schema)} AUTHORIZATION {role};
+            ALTER ROLE {role} SET search_path = {Quote(names.Schema)};
+            """, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Drops the schema with everything in it, then the role. Idempotent: a missing piece is not an error.</summary>
+    public async Task DropTenantAsync(string pool, TenantNames names, CancellationToken cancellationToken)
+    {
+        await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE", cancellationToken);
+        if (await RoleExistsAsync(connection, transaction, names.Role, cancellationToken))
+        {
+            await Execute(connection, transaction, $"DROP OWNED BY {Quote(names.Role)}; DROP ROLE {Quote(names.Role)};", cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<(bool Schema, bool Role)> ExistsAsync(string pool, TenantNames names, CancellationToken cancellationToken)
+    {
+        await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema), EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @role)", connection);
+        command.Parameters.AddWithValue("schema", names.Schema);
+        command.Parameters.AddWithValue("role", names.Role);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
+    }
+
+    static async Task<bool> RoleExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @role)", connection, transaction);
+        command.Parameters.AddWithValue("role", role);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

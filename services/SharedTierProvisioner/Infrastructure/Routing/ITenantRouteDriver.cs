@@ -1,0 +1,13 @@
+namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
+
+/// <summary>The edge in front of the shared API/Web: one host route per tenant that injects X-Tenant-ID.</summary>
+public interface ITenantRouteDriver
+{
+    /// <summary>Creates the route or brings an existing one to the wanted state, and returns once it serves traffic.</summary>
+    Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken);
+
+    /// <summary>Removes every route of the tenant. A missing route is not an error.</summary>
+    Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken);
+}

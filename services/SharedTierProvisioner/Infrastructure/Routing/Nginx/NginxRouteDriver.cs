@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+
+/// <summary>The local edge: writes the tenant's server block into nginx's routes directory, reloads, and waits until nginx serves it.</summary>
+public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxReloader reloader, IHttpClientFactory httpClients) : ITenantRouteDriver
+{
+    public const string ProbeClient = "nginx-probe";
+
+    NginxRoutingOptions Nginx => options.Value.Nginx;
+
+    string PathOf(string tenantId) => Path.Combine(Path.GetFullPath(Nginx.RoutesDirectory), NginxServerBlock.FileName(tenantId));
+
+    public async Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken)
+    {
+        var path = PathOf(route.TenantId);
+        var content = NginxServerBlock.Render(route, Nginx.ListenAddress, Nginx.ListenPort);
+        var unchanged = File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == content;
+        if (!unchanged)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+            await File.WriteAllTextAsync(temporary, content, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+            try
+            {
+                await reloader.ReloadAsync().WaitAsync(cancellationToken);
+            }
+            catch (NginxReloadException)
+            {
+                // Leave no file behind that would break every later reload.
+                File.Delete(path);
+                throw;
+            }
+        }
+        await WaitForProbeAsync(route.Hostname, route.TenantId, cancellationToken);
+    }
+
+    public async Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var path = PathOf(tenantId);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        File.Delete(path);
+        await reloader.ReloadAsync().WaitAsync(cancellationToken);
+    }
+
+    public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
+
+    /// <summary>Old workers finish their connections after a reload; a fresh connection per probe reaches the new ones.</summary>
+    async Task WaitForProbeAsync(string hostname, string tenantId, CancellationToken cancellationToken)
+    {
+        var client = httpClients.CreateClient(ProbeClient);
+        var deadline = DateTime.UtcNow.AddSeconds(Nginx.VerifyTimeoutSeconds);
+        var uri = new Uri($"http://{Nginx.ListenAddress}:{Nginx.ListenPort}{NginxServerBlock.ProbePath}");
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Headers.Host = hostname;
+            request.Headers.ConnectionClose = true;
+            try
+            {
+                using var response = await client.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK && body == tenantId)
+                {
+                    return;
+                }
+                last = $"{(int)response.StatusCode} {body.Trim()}";
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+            await Task.Delay(15, cancellationToken);
+        }
+        throw new TimeoutException($"nginx did not serve the route for {hostname} within {Nginx.VerifyTimeoutSeconds}s (last: {last})");
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Options;
+using Refit;
+
+namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
+
+/// <summary>
+/// Routes through Nginx Proxy Manager. X-Tenant-ID is set in custom locations for "/" and "/api" because NPM ignores
+/// proxy_set_header in a host's own advanced_config. Hosts are found by domain before any create, so a retry after a
+/// half-finished call updates instead of failing with "already in use".
+/// </summary>
+public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOptions> routing, IOptions<ProvisioningOptions> provisioning)
+    : ITenantRouteDriver
+{
+    readonly SemaphoreSlim _login = new(1, 1);
+    NpmToken? _token;
+
+    public async Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken)
+    {
+        var request = BuildRequest(route);
+        await WithTokenAsync(async token =>
+        {
+            var existing = await FindAsync(token, route.Hostname, cancellationToken);
+            if (existing is not null)
+            {
+                await api.UpdateProxyHostAsync(token, existing.Id, request, cancellationToken);
+                return;
+            }
+            try
+            {
+                await api.CreateProxyHostAsync(token, request, cancellationToken);
+            }
+            catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && (ex.Content ?? "").Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another attempt created it between our lookup and create.
+                var raced = await FindAsync(token, route.Hostname, cancellationToken) ?? throw new InvalidOperationException(DescribeError(ex));
+                await api.UpdateProxyHostAsync(token, raced.Id, request, cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    public Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken) =>
+        WithTokenAsync(async token =>
+        {
+            var host = await FindAsync(token, HostnameOf(tenantId), cancellationToken);
+            if (host is null)
+            {
+                return;
+            }
+            try
+            {
+                await api.DeleteProxyHostAsync(token, host.Id, cancellationToken);
+            }
+            catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Already gone: removal is idempotent.
+            }
+        }, cancellationToken);
+
+    public async Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var found = false;
+        await WithTokenAsync(async token => found = await FindAsync(token, HostnameOf(tenantId), cancellationToken) is not null, cancellationToken);
+        return found;
+    }
+
+    string HostnameOf(string tenantId) => new TenantNames(tenantId).Hostname(provisioning.Value.BaseDomain);
+
+    NpmProxyHostRequest BuildRequest(TenantRoute route)
+    {
+        var header = $"proxy_set_header X-Tenant-ID \"{TenantIds.Require(route.TenantId)}\";";
+        NpmLocation Location(string path, Uri upstream) => new()
+        {
+            Path = path, ForwardScheme = upstream.Scheme, ForwardHost = upstream.Host, ForwardPort = upstream.Port, AdvancedConfig = header,
+        };
+        var certificate = routing.Value.Npm.CertificateId;
+        return new NpmProxyHostRequest
+        {
+            DomainNames = [route.Hostname],
+            ForwardScheme = route.WebUpstream.Scheme,
+            ForwardHost = route.WebUpstream.Host,
+            ForwardPort = route.WebUpstream.Port,
+            CertificateId = certificate ?? 0,
+            SslForced = certificate is not null,
+            Http2Support = certificate is not null,
+            Locations = [Location("/api", route.ApiUpstream), Location("/", route.WebUpstream)],
+        };
+    }
+
+    async Task<NpmProxyHost?> FindAsync(string token, string hostname, CancellationToken cancellationToken)
+    {
+        var hosts = await api.ListProxyHostsAsync(token, cancellationToken);
+        return hosts.FirstOrDefault(h => h.DomainNames.Contains(hostname, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Runs the call with a cached token; a 401 (expired or revoked) logs in again once.</summary>
+    async Task WithTokenAsync(Func<string, Task> call, CancellationToken cancellationToken)
+    {
+        var token = await TokenAsync(forceRefresh: false, cancellationToken);
+        try
+        {
+            await call(token);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            await call(await TokenAsync(forceRefresh: true, cancellationToken));
+        }
+    }
+
+    async Task<string> TokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        await _login.WaitAsync(cancellationToken);
+        try
+        {
+            if (forceRefresh || _token is null || _token.Expires < DateTimeOffset.UtcNow.AddMinutes(5))
+            {
+                var npm = routing.Value.Npm;
+                _token = await api.CreateTokenAsync(new NpmTokenRequest(npm.Identity, npm.Secret), cancellationToken);
+            }
+            return _token.Token;
+        }
+        finally
+        {
+            _login.Release();
+        }
+    }
+
+    static string DescribeError(ApiException ex) => $"Nginx Proxy Manager answered {(int)ex.StatusCode}: {ex.Content}";
+}

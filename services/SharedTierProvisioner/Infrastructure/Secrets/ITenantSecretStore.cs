@@ -1,0 +1,15 @@
+namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
+
+/// <summary>Where tenant credentials live. Only references to them ever leave the provisioner.</summary>
+public interface ITenantSecretStore
+{
+    /// <summary>The tenant's database password, generated on first use and the same on every later call.</summary>
+    Task<string> GetOrCreateDatabasePasswordAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>A reference the registry may record (never the secret itself).</summary>
+    string Reference(string tenantId);
+}

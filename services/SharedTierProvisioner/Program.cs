@@ -1,0 +1,12 @@
+using MechanicBuddy.ServiceDefaults;
+using MechanicBuddy.SharedTierProvisioner.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSharedTierProvisioner();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+await app.WarnAboutFaultInjectionAsync();
+await app.RunAsync();
+
+public partial class Program;

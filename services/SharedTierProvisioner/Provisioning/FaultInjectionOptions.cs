@@ -1,0 +1,22 @@
+namespace MechanicBuddy.SharedTierProvisioner.Provisioning;
+
+/// <summary>
+/// Section <c>FaultInjection</c>, for tests and game days only: fail right after the named step so its compensation can be
+/// watched. Off unless set; the service logs a warning at start when it is on.
+/// </summary>
+public sealed class FaultInjectionOptions
+{
+    public const string Section = "FaultInjection";
+
+    public string? FailAfterStep { get; set; }
+
+    public void AfterStep(string step)
+    {
+        if (string.Equals(FailAfterStep, step, StringComparison.Ordinal))
+        {
+            throw new InjectedFaultException(step);
+        }
+    }
+}
+
+public sealed class InjectedFaultException(string step) : Exception($"fault injected after step {step}");

@@ -1,0 +1,146 @@
+using MechanicBuddy.Contracts;
+using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
+using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
+using MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantDatabase;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MechanicBuddy.SharedTierProvisioner.Provisioning;
+
+/// <summary>
+/// Path 1: schema and role, migrations, seed, route. Every step is idempotent, so a redelivered command re-runs safely;
+/// a step that fails for good triggers removal of everything the tenant has in the pool, and the outcome says which
+/// step failed and why.
+/// </summary>
+public sealed class SharedTenantProvisioner(
+    SharedPoolSchemas schemas,
+    SharedPools pools,
+    ShopSchemaMigrator migrator,
+    ITenantRouteDriver routes,
+    ITenantSecretStore secrets,
+    IOptions<ProvisioningOptions> provisioning,
+    IOptions<FaultInjectionOptions> faults,
+    TimeProvider clock,
+    ILogger<SharedTenantProvisioner> logger)
+{
+    const int TransientAttempts = 3;
+
+    public async Task<SharedProvisioningOutcome> ProvisionAsync(ProvisionSharedTenant command, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        var names = new TenantNames(command.TenantId);
+        var options = provisioning.Value;
+        var hostname = names.Hostname(options.BaseDomain);
+        var tenantUrl = options.PublicUrl(hostname);
+        var step = SharedTenantSteps.CreateSchema;
+        try
+        {
+            var password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
+            await RunStepAsync(step, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress,
+                () => schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken), cancellationToken);
+
+            step = SharedTenantSteps.RunMigrations;
+            await using (var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password))
+            {
+                IReadOnlyList<string> ran = [];
+                await RunStepAsync(step, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
+                    () => Task.Run(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken), cancellationToken);
+
+                step = SharedTenantSteps.SeedData;
+                var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
+                    options.FreeTier.MechanicLimit);
+                await RunStepAsync(step, "admin user and default settings", onProgress,
+                    () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
+            }
+
+            step = SharedTenantSteps.ConfigureRouting;
+            var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
+            await RunStepAsync(step, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
+                () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+
+            return new SharedProvisioningOutcome.Succeeded(tenantUrl, tenantUrl + "/api", names.Schema);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = Describe(ex);
+            logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, step, reason);
+            await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Failed, reason, clock.GetUtcNow()));
+            var compensated = await CompensateAsync(command.Pool, names, onProgress, cancellationToken);
+            return new SharedProvisioningOutcome.Failed(step, reason, compensated);
+        }
+    }
+
+    /// <summary>Removes route, schema, role and secret; true when all of it is gone.</summary>
+    public async Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken)
+    {
+        await WithTransientRetryAsync(() => routes.RemoveRouteAsync(names.TenantId, cancellationToken), cancellationToken);
+        await WithTransientRetryAsync(() => schemas.DropTenantAsync(pool, names, cancellationToken), cancellationToken);
+        await secrets.DeleteAsync(names.TenantId, cancellationToken);
+        var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
+        return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
+    }
+
+    async Task<bool> CompensateAsync(string pool, TenantNames names, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await RemoveAsync(pool, names, cancellationToken);
+            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Compensated,
+                removed ? "route, schema, role and secret removed" : "some pieces could not be verified as removed", clock.GetUtcNow()));
+            return removed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Compensation for {TenantId} failed", names.TenantId);
+            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Failed, Describe(ex), clock.GetUtcNow()));
+            return false;
+        }
+    }
+
+    Task RunStepAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action, CancellationToken cancellationToken) =>
+        RunStepAsync(step, () => message, onProgress, action, cancellationToken);
+
+    async Task RunStepAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action,
+        CancellationToken cancellationToken)
+    {
+        await WithTransientRetryAsync(action, cancellationToken);
+        await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
+        faults.Value.AfterStep(step);
+    }
+
+    /// <summary>A dropped connection or a serialization conflict deserves another try; a real error does not.</summary>
+    static async Task WithTransientRetryAsync(Func<Task> action, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception ex) when (attempt < TransientAttempts && IsTransient(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt * attempt), cancellationToken);
+            }
+        }
+    }
+
+    static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or "XX000",
+        NpgsqlException npgsql => npgsql.IsTransient,
+        HttpRequestException or TimeoutException => true,
+        _ => ex.InnerException is not null && IsTransient(ex.InnerException),
+    };
+
+    /// <summary>The real reason, as an operator needs it: SQL state and server message for PostgreSQL errors.</summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        PostgresException pg => $"PostgreSQL {pg.SqlState}: {pg.MessageText}",
+        ShopMigrationException migration when migration.InnerException is PostgresException pg => $"migration {migration.Script} failed: PostgreSQL {pg.SqlState}: {pg.MessageText}",
+        _ => ex.Message,
+    };
+}
