@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MechanicBuddy.Contracts;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.SharedTierProvisioner.Consumers;
 using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
@@ -45,8 +46,8 @@ public static class SharedTierProvisionerExtensions
         builder.Services.AddSharedTierProvisioning(builder.Configuration);
         builder.AddMechanicBuddyBus(x =>
         {
-            x.AddConsumer<ProvisionSharedTenantConsumer>();
-            x.AddConsumer<DeprovisionSharedTenantConsumer>();
+            x.AddConsumer<ProvisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
+            x.AddConsumer<DeprovisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
         });
         return builder;
     }

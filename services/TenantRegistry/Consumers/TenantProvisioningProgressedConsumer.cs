@@ -1,0 +1,18 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+
+namespace MechanicBuddy.TenantRegistry.Consumers;
+
+/// <summary>Appends workers' step events to the tenant's log. Apart from the saga, so progress never contends with state changes.</summary>
+public sealed class TenantProvisioningProgressedConsumer(IProvisioningLog log) : IConsumer<TenantProvisioningProgressed>
+{
+    public Task Consume(ConsumeContext<TenantProvisioningProgressed> context)
+    {
+        var message = context.Message;
+        var entry = new ProvisioningLogEntry { Timestamp = message.Timestamp, Step = message.Step, Outcome = message.Outcome, Message = message.Message };
+        var key = $"progress:{context.MessageId ?? NewId.NextGuid()}";
+        return log.AppendAsync(message.TenantId, entry, key, context.CancellationToken);
+    }
+}

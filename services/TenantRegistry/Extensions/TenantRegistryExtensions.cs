@@ -1,0 +1,47 @@
+using MassTransit;
+using MechanicBuddy.ServiceDefaults;
+using MechanicBuddy.TenantRegistry.Api;
+using MechanicBuddy.TenantRegistry.Consumers;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.StateMachines;
+using Npgsql;
+
+namespace MechanicBuddy.TenantRegistry.Extensions;
+
+public static class TenantRegistryExtensions
+{
+    public static WebApplicationBuilder AddTenantRegistry(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        var connectionString = builder.Configuration.GetConnectionString("Registry")
+            ?? throw new InvalidOperationException("ConnectionStrings:Registry is required");
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>();
+        builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
+        builder.Services.AddSingleton<TenantQueries>();
+        builder.Services.AddHostedService<DedicatedWorkQueue>();
+        builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);
+
+        builder.AddMechanicBuddyBus(x =>
+        {
+            x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
+                {
+                    // Sends and responses leave only after the saga row is committed.
+                    saga.UseInMemoryOutbox(context);
+                })
+                .NpgsqlRepository<TenantState, TenantSagaTable>();
+            x.AddConsumer<TenantProvisioningProgressedConsumer>();
+        });
+        return builder;
+    }
+
+    public static async Task<WebApplication> UseTenantRegistryAsync(this WebApplication app)
+    {
+        await RegistryDatabase.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Logger, app.Lifetime.ApplicationStopping);
+        app.MapServiceDefaults();
+        app.MapTenantQueries();
+        return app;
+    }
+}

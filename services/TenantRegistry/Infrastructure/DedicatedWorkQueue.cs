@@ -1,0 +1,32 @@
+using MechanicBuddy.Contracts;
+using MechanicBuddy.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+
+namespace MechanicBuddy.TenantRegistry.Infrastructure;
+
+/// <summary>
+/// Declares the dedicated worker's queue and exchange exactly as its MassTransit endpoint will, so dedicated requests
+/// wait in the queue even while no DedicatedProvisioner runs, instead of vanishing into an unbound exchange.
+/// </summary>
+public sealed class DedicatedWorkQueue(IOptions<RabbitMqOptions> options, ILogger<DedicatedWorkQueue> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var rabbit = options.Value;
+        var factory = new ConnectionFactory
+        {
+            HostName = rabbit.Host, Port = rabbit.Port, VirtualHost = rabbit.VirtualHost, UserName = rabbit.Username, Password = rabbit.Password,
+        };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var name = QueueNames.ProvisionDedicatedTenant;
+        Dictionary<string, object?>? arguments = rabbit.QuorumQueues ? new() { ["x-queue-type"] = "quorum" } : null;
+        await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(name, name, routingKey: "", cancellationToken: cancellationToken);
+        logger.LogInformation("Queue {Queue} ready for dedicated provisioning requests", name);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,13 @@
+namespace MechanicBuddy.TenantRegistry.Infrastructure;
+
+/// <summary>Decides whether a signup may proceed and, for the shared path, holds a slot in a pool with room.</summary>
+public interface ITenantAdmission
+{
+    /// <summary>The live tenant of the same shop, if there is one other than <paramref name="tenantId"/>.</summary>
+    Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken);
+
+    /// <summary>Reserves a slot for the tenant in the first pool with room (the same one on a retry); null when all are full.</summary>
+    Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task ReleaseSharedSlotAsync(string tenantId, CancellationToken cancellationToken);
+}

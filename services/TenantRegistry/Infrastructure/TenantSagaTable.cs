@@ -1,0 +1,29 @@
+using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.StateMachines;
+
+namespace MechanicBuddy.TenantRegistry.Infrastructure;
+
+public sealed class TenantSagaTable : SagaTable<TenantState>
+{
+    public override string Name => "tenant_sagas";
+
+    public override IReadOnlyList<SagaColumn<TenantState>> Columns { get; } =
+    [
+        new("current_state", s => s.CurrentState),
+        new("tenant_id", s => s.TenantId),
+        new("company_key", s => ShopKeys.Company(s.CompanyName)),
+        new("owner_email_key", s => ShopKeys.Email(s.OwnerEmail)),
+        new("subscription_tier", s => s.SubscriptionTier),
+        new("pool", s => s.Pool),
+        new("requested_at", s => s.RequestedAt),
+    ];
+}
+
+/// <summary>What makes two signups the same shop: company name and owner email, compared without case or extra spaces.</summary>
+public static class ShopKeys
+{
+    public static string Company(string companyName) =>
+        string.Join(' ', companyName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
+
+    public static string Email(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,20 @@
+using MassTransit;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+public static class ProvisioningLogBinder
+{
+    /// <summary>Appends a saga-level entry to the tenant's log; keyed by message and step so a retried message logs it once.</summary>
+    public static EventActivityBinder<TenantState, T> AppendLog<T>(this EventActivityBinder<TenantState, T> binder, string step, string outcome,
+        Func<BehaviorContext<TenantState, T>, string> message)
+        where T : class =>
+        binder.ThenAsync(context =>
+        {
+            var log = context.GetServiceOrCreateInstance<IProvisioningLog>();
+            var clock = context.GetServiceOrCreateInstance<TimeProvider>();
+            var entry = new ProvisioningLogEntry { Timestamp = clock.GetUtcNow(), Step = step, Outcome = outcome, Message = message(context) };
+            return log.AppendAsync(context.Saga.TenantId, entry, $"saga:{context.MessageId}:{step}", context.CancellationToken);
+        });
+}

@@ -1,0 +1,227 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+/// <summary>
+/// A tenant from signup to removal. Admission (duplicate shop, path, shared capacity) happens before anything is
+/// built, and the Gateway hears Accepted or Rejected only after the saga is stored (in-memory outbox), so a status
+/// query right after acceptance always finds the tenant.
+/// </summary>
+public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<TenantState>
+{
+    public State Provisioning { get; private set; } = null!;
+    public State Active { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State Deprovisioning { get; private set; } = null!;
+    public State Deprovisioned { get; private set; } = null!;
+
+    public Event<ProvisionTenant> ProvisionRequested { get; private set; } = null!;
+    public Event<SharedTenantProvisioned> SharedProvisioned { get; private set; } = null!;
+    public Event<SharedTenantProvisioningFailed> SharedProvisioningFailed { get; private set; } = null!;
+    public Event<DeprovisionTenant> DeprovisionRequested { get; private set; } = null!;
+    public Event<SharedTenantDeprovisioned> SharedDeprovisioned { get; private set; } = null!;
+
+    public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
+    {
+        InstanceState(x => x.CurrentState);
+        Event(() => ProvisionRequested, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SharedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SharedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SharedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => DeprovisionRequested, e =>
+        {
+            e.CorrelateById(c => c.Message.CorrelationId);
+            // Deprovisioning an unknown tenant creates nothing.
+            e.OnMissingInstance(m => m.Discard());
+        });
+        // A late or redelivered event for a state that has moved on changes nothing.
+        OnUnhandledEvent(context => context.Ignore());
+
+        Initially(
+            When(ProvisionRequested)
+                .Then(context => Record(context.Saga, context.Message))
+                .ThenAsync(context => AdmitAsync(context, options.Value))
+                .IfElse(context => context.Saga.RejectionCode is not null,
+                    rejected => rejected
+                        .Respond(context => new TenantProvisioningRejected
+                        {
+                            TenantId = context.Saga.TenantId,
+                            Code = context.Saga.RejectionCode!,
+                            Reason = context.Saga.RejectionReason!,
+                        })
+                        .Finalize(),
+                    accepted => accepted
+                        .IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
+                            shared => shared.Send(QueueNames.Exchange(QueueNames.ProvisionSharedTenant), context => new ProvisionSharedTenant
+                            {
+                                CorrelationId = context.Saga.CorrelationId,
+                                TenantId = context.Saga.TenantId,
+                                CompanyName = context.Saga.CompanyName,
+                                SubscriptionTier = context.Saga.SubscriptionTier,
+                                OwnerEmail = context.Saga.OwnerEmail,
+                                AdminPasswordHash = context.Saga.AdminPasswordHash,
+                                Pool = context.Saga.Pool!,
+                            }),
+                            dedicated => dedicated.Send(QueueNames.Exchange(QueueNames.ProvisionDedicatedTenant), context => new ProvisionDedicatedTenant
+                            {
+                                CorrelationId = context.Saga.CorrelationId,
+                                TenantId = context.Saga.TenantId,
+                                CompanyName = context.Saga.CompanyName,
+                                SubscriptionTier = context.Saga.SubscriptionTier,
+                                OwnerEmail = context.Saga.OwnerEmail,
+                                CustomDomain = context.Saga.CustomDomain,
+                                AdminPasswordHash = context.Saga.AdminPasswordHash,
+                            }))
+                        .AppendLog("Accepted", "completed", context => context.Saga.DeploymentMode == DeploymentModes.Shared
+                            ? $"{context.Saga.SubscriptionTier} tier → shared path, pool {context.Saga.Pool}"
+                            : $"{context.Saga.SubscriptionTier} tier → dedicated path (namespace {context.Saga.Namespace})")
+                        .Respond(context => Accepted(context.Saga))
+                        .TransitionTo(Provisioning)));
+
+        // The same signup delivered again (redelivery, Gateway retry) gets the same answer and changes nothing.
+        DuringAny(
+            When(ProvisionRequested).Respond(context => Accepted(context.Saga)));
+
+        During(Provisioning,
+            When(SharedProvisioned)
+                .Then(context =>
+                {
+                    var saga = context.Saga;
+                    saga.TenantUrl = context.Message.TenantUrl;
+                    saga.ApiUrl = context.Message.ApiUrl;
+                    saga.Namespace = context.Message.Namespace;
+                    saga.Schema = context.Message.Schema;
+                    saga.HelmRelease = null;
+                    saga.ProvisionedAt = context.Message.CompletedAt;
+                })
+                .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
+                .Publish(context => new TenantProvisioned
+                {
+                    TenantId = context.Saga.TenantId,
+                    CompanyName = context.Saga.CompanyName,
+                    SubscriptionTier = context.Saga.SubscriptionTier,
+                    OwnerEmail = context.Saga.OwnerEmail,
+                    DeploymentMode = context.Saga.DeploymentMode!,
+                    TenantUrl = context.Saga.TenantUrl!,
+                    ApiUrl = context.Saga.ApiUrl!,
+                    ProvisionedAt = context.Saga.ProvisionedAt!.Value,
+                })
+                .TransitionTo(Active),
+            When(SharedProvisioningFailed)
+                .Then(context =>
+                {
+                    context.Saga.FailedStep = context.Message.Step;
+                    context.Saga.FailureReason = context.Message.Compensated
+                        ? context.Message.Reason
+                        : $"{context.Message.Reason} (cleanup incomplete: see the provisioning log)";
+                    context.Saga.FailedAt = context.Message.FailedAt;
+                })
+                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+                .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
+                .Publish(context => new TenantProvisioningFailed
+                {
+                    TenantId = context.Saga.TenantId,
+                    SubscriptionTier = context.Saga.SubscriptionTier,
+                    Step = context.Saga.FailedStep!,
+                    Reason = context.Saga.FailureReason!,
+                    FailedAt = context.Saga.FailedAt!.Value,
+                })
+                .TransitionTo(Failed));
+
+        During(Active, Failed,
+            When(DeprovisionRequested)
+                .IfElse(context => context.Saga.Pool is not null,
+                    shared => shared
+                        .Send(QueueNames.Exchange(QueueNames.DeprovisionSharedTenant), context => new DeprovisionSharedTenant
+                        {
+                            CorrelationId = context.Saga.CorrelationId,
+                            TenantId = context.Saga.TenantId,
+                            Pool = context.Saga.Pool!,
+                        })
+                        .AppendLog("Deprovision", "started", context => $"removing the tenant from pool {context.Saga.Pool}")
+                        .TransitionTo(Deprovisioning),
+                    nothingBuilt => nothingBuilt
+                        .Then(context => context.Saga.DeprovisionedAt = context.Message.RequestedAt)
+                        .AppendLog("Deprovision", "completed", _ => "nothing was built; tenant closed")
+                        .Publish(context => DeprovisionedEvent(context.Saga))
+                        .TransitionTo(Deprovisioned)));
+
+        During(Deprovisioning,
+            When(SharedDeprovisioned)
+                .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
+                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+                .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
+                .Publish(context => DeprovisionedEvent(context.Saga))
+                .TransitionTo(Deprovisioned));
+
+        SetCompletedWhenFinalized();
+    }
+
+    static void Record(TenantState saga, ProvisionTenant message)
+    {
+        saga.TenantId = TenantIds.Require(message.TenantId);
+        saga.CompanyName = message.CompanyName;
+        saga.SubscriptionTier = message.SubscriptionTier;
+        saga.OwnerEmail = message.OwnerEmail;
+        saga.CustomDomain = message.CustomDomain;
+        saga.AdminPasswordHash = message.AdminPasswordHash;
+        saga.RequestedAt = message.RequestedAt;
+    }
+
+    /// <summary>The seed's Path Decision Flow plus the checks that must precede any building: one live tenant per shop, room in a pool.</summary>
+    static async Task AdmitAsync(BehaviorContext<TenantState, ProvisionTenant> context, ProvisioningOptions options)
+    {
+        var saga = context.Saga;
+        var admission = context.GetServiceOrCreateInstance<ITenantAdmission>();
+        var duplicate = await admission.FindLiveDuplicateAsync(saga.TenantId, saga.CompanyName, saga.OwnerEmail, context.CancellationToken);
+        if (duplicate is not null)
+        {
+            // A slot this signup may have taken on an earlier attempt of this message goes back.
+            await admission.ReleaseSharedSlotAsync(saga.TenantId, context.CancellationToken);
+            Reject(saga, "duplicate", $"'{saga.CompanyName}' with owner {saga.OwnerEmail} already has tenant {duplicate}");
+            return;
+        }
+
+        var names = new TenantNames(saga.TenantId);
+        saga.DeploymentMode = DeploymentModes.Decide(saga.SubscriptionTier, options.FreeTier.Enabled);
+        if (saga.DeploymentMode == DeploymentModes.Dedicated)
+        {
+            saga.Namespace = names.DedicatedNamespace;
+            saga.HelmRelease = names.HelmRelease;
+            return;
+        }
+
+        saga.Namespace = options.FreeTier.Namespace;
+        saga.Pool = await admission.ReserveSharedSlotAsync(saga.TenantId, context.CancellationToken);
+        if (saga.Pool is null)
+        {
+            Reject(saga, "capacity", "every shared pool is full; add a pool (Provisioning:FreeTier:Pools) or raise MaxTenantsPerInstance");
+        }
+    }
+
+    static void Reject(TenantState saga, string code, string reason)
+    {
+        saga.RejectionCode = code;
+        saga.RejectionReason = reason;
+    }
+
+    static TenantProvisioningAccepted Accepted(TenantState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        TenantId = saga.TenantId,
+        DeploymentMode = saga.DeploymentMode ?? DeploymentModes.Shared,
+        Pool = saga.Pool,
+    };
+
+    static TenantDeprovisioned DeprovisionedEvent(TenantState saga) => new()
+    {
+        TenantId = saga.TenantId,
+        DeploymentMode = saga.DeploymentMode ?? DeploymentModes.Shared,
+        DeprovisionedAt = saga.DeprovisionedAt ?? DateTimeOffset.UtcNow,
+    };
+}

@@ -1,0 +1,39 @@
+using MassTransit;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+/// <summary>One tenant's provisioning saga. It is also the registry's Tenant record (the seed's Tenant fields), so the two cannot drift.</summary>
+public sealed class TenantState : SagaStateMachineInstance, ISagaVersion
+{
+    public Guid CorrelationId { get; set; }
+    public int Version { get; set; }
+    public string CurrentState { get; set; } = "";
+
+    public string TenantId { get; set; } = "";
+    public string CompanyName { get; set; } = "";
+    public string SubscriptionTier { get; set; } = "";
+    public string OwnerEmail { get; set; } = "";
+    public string? CustomDomain { get; set; }
+    /// <summary>Kept so a retried provisioning can seed the same admin; a hash, never the password.</summary>
+    public string AdminPasswordHash { get; set; } = "";
+
+    public string? DeploymentMode { get; set; }
+    public string? Namespace { get; set; }
+    public string? HelmRelease { get; set; }
+    public string? TenantUrl { get; set; }
+    public string? ApiUrl { get; set; }
+    public string? Pool { get; set; }
+    public string? Schema { get; set; }
+
+    public string? FailedStep { get; set; }
+    public string? FailureReason { get; set; }
+
+    public DateTimeOffset RequestedAt { get; set; }
+    public DateTimeOffset? ProvisionedAt { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
+    public DateTimeOffset? DeprovisionedAt { get; set; }
+
+    /// <summary>Set by admission when the signup is refused; such a saga is finalized and never stored.</summary>
+    public string? RejectionCode { get; set; }
+    public string? RejectionReason { get; set; }
+}
