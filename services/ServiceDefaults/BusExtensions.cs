@@ -20,6 +20,8 @@ public static class BusExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit reports usage to its vendor by default; a control plane holding customer data sends nothing out.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             register(x);
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {

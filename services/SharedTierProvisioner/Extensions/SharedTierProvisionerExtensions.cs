@@ -30,7 +30,7 @@ public static class SharedTierProvisionerExtensions
         services.AddSingleton<SharedTenantProvisioner>();
         services.AddSingleton<NginxReloader>();
         services.AddHttpClient(NginxRouteDriver.ProbeClient, c => c.Timeout = TimeSpan.FromSeconds(2));
-        services.AddRefitClient<INginxProxyManagerApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
+        services.AddRefitGeneratedClient<INginxProxyManagerApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
             .ConfigureHttpClient((sp, c) => c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Npm.BaseUrl));
         services.AddSingleton<NginxRouteDriver>();
         services.AddSingleton<NpmRouteDriver>();

@@ -1,13 +1,15 @@
 using MechanicBuddy.Contracts;
-using MechanicBuddy.ServiceDefaults;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
-namespace MechanicBuddy.TenantRegistry.Infrastructure;
+namespace MechanicBuddy.ServiceDefaults;
 
 /// <summary>
-/// Declares the dedicated worker's queue and exchange exactly as its MassTransit endpoint will, so dedicated requests
-/// wait in the queue even while no DedicatedProvisioner runs, instead of vanishing into an unbound exchange.
+/// Declares the dedicated worker's queue and exchange exactly as its MassTransit endpoint will. The registry runs it
+/// so a dedicated request is never sent into an unbound exchange (it waits in the queue until a worker takes it);
+/// the DedicatedProvisioner runs it so its queue exists from its first start.
 /// </summary>
 public sealed class DedicatedWorkQueue(IOptions<RabbitMqOptions> options, ILogger<DedicatedWorkQueue> logger) : IHostedService
 {

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Starts and stops MechanicBuddy's four services as separate processes (built in Release), logs in $MB_VAR/log.
+#   scripts/services.sh start | stop
+# Configuration: each service's appsettings.json, overridden here by environment variables (the same keys,
+# "__" for ":"), so paths are absolute and the Gateway's signing key is this machine's own.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+VAR=${MB_VAR:-$root/var}
+CONFIGURATION=${MB_CONFIGURATION:-Release}
+SERVICES=(TenantRegistry SharedTierProvisioner DedicatedProvisioner Gateway)
+declare -A PORTS=([Gateway]=${MB_GATEWAY_PORT:-5100} [TenantRegistry]=${MB_REGISTRY_PORT:-5102} [SharedTierProvisioner]=${MB_SHARED_PORT:-5103} [DedicatedProvisioner]=${MB_DEDICATED_PORT:-5104})
+mkdir -p "$VAR/log" "$VAR/run" "$VAR/secrets"
+
+signing_key() {
+  local file=$VAR/auth-signing-key
+  if [ ! -s "$file" ]; then
+    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$file")
+  fi
+  cat "$file"
+}
+
+common_env() {
+  export Routing__Nginx__Prefix=$VAR/nginx Routing__Nginx__ConfigFile=$VAR/nginx/nginx.conf Routing__Nginx__RoutesDirectory=$VAR/nginx/routes \
+    Routing__Nginx__ListenPort=${MB_NGINX_PORT:-8480} Provisioning__PublicPort=${MB_NGINX_PORT:-8480} Secrets__Directory=$VAR/secrets \
+    RabbitMq__Port=${MB_AMQP_PORT:-5672} Services__TenantRegistry__BaseUrl=http://127.0.0.1:${PORTS[TenantRegistry]} \
+    Auth__SigningKey=$(signing_key) DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+}
+
+dll_of() { echo "$root/services/$1/bin/$CONFIGURATION/net10.0/MechanicBuddy.$1.dll"; }
+
+stop_service() {
+  local pidfile=$VAR/run/$1.pid
+  if [ -f "$pidfile" ]; then
+    local pid; pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  fi
+  # A process of this checkout that lost its pid file (crashed script, manual start) still holds the port.
+  pkill -f -- "$(dll_of "$1")" 2>/dev/null || true
+}
+
+start_service() {
+  local name=$1 dll; dll=$(dll_of "$1")
+  stop_service "$name"
+  (cd "$root" && nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" \
+    >>"$VAR/log/$name.log" 2>&1 & echo $! > "$VAR/run/$name.pid")
+}
+
+wait_ready() {
+  local name=$1 url="http://127.0.0.1:${PORTS[$1]}/health/ready"
+  for _ in $(seq 1 120); do
+    if curl -fs -o /dev/null "$url"; then return 0; fi
+    if ! kill -0 "$(cat "$VAR/run/$name.pid")" 2>/dev/null; then
+      echo "$name exited; last log lines:" >&2; tail -20 "$VAR/log/$name.log" >&2; return 1
+    fi
+    sleep 0.5
+  done
+  echo "$name not ready after 60s; see $VAR/log/$name.log" >&2
+  return 1
+}
+
+case "${1:-start}" in
+  start)
+    common_env
+    # The registry migrates its database before anything consumes; the others may start beside it.
+    start_service TenantRegistry
+    wait_ready TenantRegistry
+    for s in SharedTierProvisioner DedicatedProvisioner Gateway; do start_service "$s"; done
+    for s in SharedTierProvisioner DedicatedProvisioner Gateway; do wait_ready "$s"; done
+    ;;
+  stop)
+    for s in Gateway DedicatedProvisioner SharedTierProvisioner TenantRegistry; do stop_service "$s"; done
+    ;;
+  token)
+    common_env
+    (cd "$(dirname "$(dll_of Gateway)")" && dotnet "$(dll_of Gateway)" mint-token "${2:-operator}" "${3:-12}")
+    ;;
+  *) echo "usage: $0 start|stop|token [subject] [hours]" >&2; exit 2 ;;
+esac

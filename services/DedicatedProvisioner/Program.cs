@@ -1,0 +1,11 @@
+using MechanicBuddy.DedicatedProvisioner.Extensions;
+using MechanicBuddy.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddDedicatedProvisioner();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,108 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Gateway.Clients;
+using MechanicBuddy.Gateway.Consumers;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.Gateway.Validation;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.Gateway.Api;
+
+public static class ProvisioningEndpoints
+{
+    /// <summary>How long the saga may take to admit or reject a signup; the request expires on the broker after that, so a late one creates nothing.</summary>
+    static readonly TimeSpan AdmissionTimeout = TimeSpan.FromSeconds(15);
+
+    public static IEndpointRouteBuilder MapProvisioning(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/provisioning").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Provisioning");
+
+        group.MapPost("/provision", ProvisionAsync)
+            .WithName("ProvisionTenant")
+            .WithSummary("Sign a shop up: validates, admits, and starts provisioning on the shared or dedicated path.")
+            .WithDescription("Answers 202 with a Location to watch, or 200 with the final result when `Prefer: wait=N` was sent and provisioning ended in time. adminPassword is in this answer only.")
+            .Produces<TenantProvisioningResult>(StatusCodes.Status202Accepted)
+            .Produces<TenantProvisioningResult>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/{tenantId}", GetStatusAsync)
+            .WithName("GetProvisioningStatus")
+            .WithSummary("The provisioning result as far as it is known: status, log, URLs, resources.")
+            .Produces<TenantProvisioningResult>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<IResult> ProvisionAsync(TenantProvisioningRequest? request, HttpContext http, IOptions<ProvisioningOptions> options,
+        IRequestClient<ProvisionTenant> client, TenantCompletionNotifier notifier, ITenantRegistryApi registry, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var (signup, errors) = SignupValidator.Validate(request, options.Value);
+        if (signup is null)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The signup is not valid");
+        }
+
+        var tenantId = TenantIds.Generate(signup.CompanyName);
+        var password = AdminPasswords.Generate();
+        var command = new ProvisionTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(tenantId),
+            TenantId = tenantId,
+            CompanyName = signup.CompanyName,
+            SubscriptionTier = signup.SubscriptionTier,
+            OwnerEmail = signup.OwnerEmail,
+            CustomDomain = signup.CustomDomain,
+            AdminPasswordHash = AdminPasswords.Hash(password),
+            RequestedAt = clock.GetUtcNow(),
+        };
+
+        var wait = PreferWait.From(http.Request);
+        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        Response<TenantProvisioningAccepted, TenantProvisioningRejected> response;
+        try
+        {
+            response = await client.GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(command, cancellationToken, RequestTimeout.After(s: (int)AdmissionTimeout.TotalSeconds));
+        }
+        catch (RequestTimeoutException)
+        {
+            loggers.CreateLogger(nameof(ProvisioningEndpoints)).LogError("Signup {TenantId} was not admitted within {Timeout}", tenantId, AdmissionTimeout);
+            return Problems.RegistryUnavailable($"The tenant registry did not answer within {AdmissionTimeout.TotalSeconds:0}s; nothing was created. Try again.");
+        }
+
+        if (response.Is(out Response<TenantProvisioningRejected>? rejected))
+        {
+            return rejected.Message.Code == "duplicate" ? Problems.DuplicateTenant(rejected.Message.Reason) : Problems.SharedTierFull(rejected.Message.Reason);
+        }
+
+        if (waiter is not null)
+        {
+            PreferWait.Applied(http.Response, wait!.Value);
+            await waiter.WaitAsync(wait.Value, cancellationToken);
+        }
+
+        var location = $"/api/provisioning/{tenantId}";
+        var status = await registry.GetProvisioningAsync(tenantId, cancellationToken);
+        var result = (status.IsSuccessful && status.Content is not null
+            ? status.Content
+            : new TenantProvisioningResult { Status = TenantStatuses.Provisioning, TenantId = tenantId, SubscriptionTier = signup.SubscriptionTier })
+            with { AdminPassword = password };
+        http.Response.Headers.Location = location;
+        return result.Status == TenantStatuses.Provisioning ? TypedResults.Accepted(location, result) : TypedResults.Ok(result);
+    }
+
+    static async Task<IResult> GetStatusAsync(string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken)
+    {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            return Problems.InvalidTenantId(tenantId);
+        }
+        var status = await registry.GetProvisioningAsync(tenantId, cancellationToken);
+        return status.IsSuccessful && status.Content is not null ? TypedResults.Ok(status.Content) : Problems.TenantNotFound(tenantId);
+    }
+}

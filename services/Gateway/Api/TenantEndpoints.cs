@@ -1,0 +1,103 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Gateway.Clients;
+using MechanicBuddy.Gateway.Consumers;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.Tenancy;
+using Refit;
+
+namespace MechanicBuddy.Gateway.Api;
+
+public static class TenantEndpoints
+{
+    public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants");
+
+        group.MapGet("/", async (string? status, int? limit, int? offset, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
+        {
+            var response = await registry.ListAsync(status, limit, offset, cancellationToken);
+            if (response.IsSuccessful)
+            {
+                return TypedResults.Ok(response.Content);
+            }
+            // The registry validates paging and filters; pass its problem through unchanged.
+            return response.StatusCode == System.Net.HttpStatusCode.BadRequest
+                ? Results.Content((response.Error as ApiException)?.Content ?? "", "application/problem+json", statusCode: 400)
+                : Problems.RegistryUnavailable($"The tenant registry answered {(int?)response.StatusCode}.");
+        })
+            .WithName("ListTenants").WithSummary("Tenants, newest first; filter by status, page with limit/offset.")
+            .Produces<List<TenantDto>>().ProducesValidationProblem();
+
+        group.MapGet("/{tenantId}", async (string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
+        {
+            if (!TenantIds.IsValid(tenantId))
+            {
+                return Problems.InvalidTenantId(tenantId);
+            }
+            var response = await registry.GetAsync(tenantId, cancellationToken);
+            return response.IsSuccessful ? TypedResults.Ok(response.Content) : Problems.TenantNotFound(tenantId);
+        })
+            .WithName("GetTenant").Produces<TenantDto>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{tenantId}/log", async (string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
+        {
+            if (!TenantIds.IsValid(tenantId))
+            {
+                return Problems.InvalidTenantId(tenantId);
+            }
+            var response = await registry.GetLogAsync(tenantId, cancellationToken);
+            return response.IsSuccessful ? TypedResults.Ok(response.Content) : Problems.TenantNotFound(tenantId);
+        })
+            .WithName("GetProvisioningLog").Produces<List<ProvisioningLogEntry>>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapDelete("/{tenantId}", DeprovisionAsync)
+            .WithName("DeprovisionTenant")
+            .WithSummary("Remove a tenant and everything it owns; honours Prefer: wait=N.")
+            .Produces<TenantDto>(StatusCodes.Status202Accepted).Produces<TenantDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        return app;
+    }
+
+    static async Task<IResult> DeprovisionAsync(string tenantId, HttpContext http, ITenantRegistryApi registry, IPublishEndpoint publisher,
+        TenantCompletionNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            return Problems.InvalidTenantId(tenantId);
+        }
+        var current = await registry.GetAsync(tenantId, cancellationToken);
+        if (!current.IsSuccessful || current.Content is null)
+        {
+            return Problems.TenantNotFound(tenantId);
+        }
+        var location = $"/api/tenants/{tenantId}";
+        switch (current.Content.Status)
+        {
+            case TenantStatuses.Deprovisioned:
+                return TypedResults.Ok(current.Content);
+            case TenantStatuses.Provisioning:
+                return Problems.Conflict("The tenant is still being provisioned", "Deprovision it once provisioning has ended (Active or Failed).");
+            case TenantStatuses.Deprovisioning:
+                return TypedResults.Accepted(location, current.Content);
+        }
+
+        var wait = PreferWait.From(http.Request);
+        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        await publisher.Publish(new DeprovisionTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(tenantId),
+            TenantId = tenantId,
+            RequestedAt = clock.GetUtcNow(),
+        }, cancellationToken);
+        if (waiter is not null)
+        {
+            PreferWait.Applied(http.Response, wait!.Value);
+            await waiter.WaitAsync(wait.Value, cancellationToken);
+        }
+        var after = await registry.GetAsync(tenantId, cancellationToken);
+        var tenant = after.Content ?? current.Content;
+        return tenant.Status == TenantStatuses.Deprovisioned ? TypedResults.Ok(tenant) : TypedResults.Accepted(location, tenant);
+    }
+}

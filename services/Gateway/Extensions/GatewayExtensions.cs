@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Gateway.Api;
+using MechanicBuddy.Gateway.Clients;
+using MechanicBuddy.Gateway.Consumers;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Refit;
+using Scalar.AspNetCore;
+
+namespace MechanicBuddy.Gateway.Extensions;
+
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "MechanicBuddy provisioning Gateway";
+            document.Info.Description = "Sign shops up, watch provisioning, list and remove tenants. Every call needs a bearer token with the SuperAdmin role.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TenantCompletionNotifier>();
+
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                jwt.MapInboundClaims = true;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(auth.Value.SigningKey)),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AuthOptions.SuperAdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AuthOptions.SuperAdminRole));
+
+        var registryUrl = builder.Configuration["Services:TenantRegistry:BaseUrl"]
+            ?? throw new InvalidOperationException("Services:TenantRegistry:BaseUrl is required");
+        builder.Services.AddRefitGeneratedClient<ITenantRegistryApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
+            .ConfigureHttpClient(c =>
+            {
+                c.BaseAddress = new Uri(registryUrl);
+                c.Timeout = TimeSpan.FromSeconds(10);
+            });
+
+        builder.AddMechanicBuddyBus(x =>
+        {
+            x.AddRequestClient<ProvisionTenant>();
+            // This instance's own auto-delete queue: every Gateway hears every lifecycle event to wake its waiters.
+            x.AddConsumer<TenantLifecycleConsumer>().ExcludeFromConfigureEndpoints();
+        }, (context, cfg) => cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("gateway-lifecycle"), e => e.ConfigureConsumer<TenantLifecycleConsumer>(context)));
+        return builder;
+    }
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapServiceDefaults();
+        app.MapOpenApi();
+        app.MapScalarApiReference(options => options.WithTitle("MechanicBuddy provisioning"));
+        app.MapProvisioning();
+        app.MapTenants();
+        return app;
+    }
+
+    /// <summary><c>MechanicBuddy.Gateway mint-token [subject] [hours]</c>: prints a SuperAdmin token signed with this configuration's key.</summary>
+    public static bool TryRunMintToken(this WebApplicationBuilder builder, string[] args)
+    {
+        var verb = Array.IndexOf(args, "mint-token");
+        if (verb < 0)
+        {
+            return false;
+        }
+        args = args[(verb)..];
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (auth.SigningKey.Length < 32)
+        {
+            Console.Error.WriteLine("Auth:SigningKey must be configured (at least 32 characters)");
+            Environment.ExitCode = 2;
+            return true;
+        }
+        var subject = args.Length > 1 ? args[1] : "operator";
+        var hours = args.Length > 2 && int.TryParse(args[2], out var h) ? h : 12;
+        Console.WriteLine(OperatorTokens.Mint(auth, subject, [AuthOptions.SuperAdminRole], TimeSpan.FromHours(hours)));
+        return true;
+    }
+}

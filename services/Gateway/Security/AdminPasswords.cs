@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+
+namespace MechanicBuddy.Gateway.Security;
+
+/// <summary>
+/// The shop admin's first password: random, returned once to the caller, and hashed here so only the hash goes on
+/// the broker and into the tenant's database. Format: PBKDF2$SHA256$iterations$salt$hash (base64).
+/// </summary>
+public static class AdminPasswords
+{
+    const int Iterations = 100_000;
+    const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%+-=?@";
+
+    public static string Generate() => RandomNumberGenerator.GetString(Alphabet, 20);
+
+    public static string Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, 32);
+        return $"PBKDF2$SHA256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    public static bool Verify(string password, string encoded)
+    {
+        var parts = encoded.Split('$');
+        if (parts.Length != 5 || parts[0] != "PBKDF2" || parts[1] != "SHA256" || !int.TryParse(parts[2], out var iterations))
+        {
+            return false;
+        }
+        var expected = Convert.FromBase64String(parts[4]);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(password, Convert.FromBase64String(parts[3]), iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(expected, actual);
+    }
+}
