@@ -61,7 +61,7 @@ SQL
 start_rabbitmq() {
   local base=$VAR/rabbitmq
   mkdir -p "$base"
-  export HOME=$base RABBITMQ_NODENAME=mechanicbuddy@localhost RABBITMQ_MNESIA_BASE=$base/mnesia RABBITMQ_LOG_BASE=$VAR/log/rabbitmq \
+  export HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost RABBITMQ_MNESIA_BASE=$base/mnesia RABBITMQ_LOG_BASE=$VAR/log/rabbitmq \
     RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins RABBITMQ_CONFIG_FILE=$base/rabbitmq RABBITMQ_NODE_PORT=$AMQP_PORT \
     RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000)) RABBITMQ_PID_FILE=$base/rabbitmq.pid
   cat >"$base/rabbitmq.conf" <<CONF
@@ -85,6 +85,8 @@ start_nginx() {
   cat >"$base/nginx.conf" <<CONF
 # MechanicBuddy local edge: one server block per tenant in routes/, written by the SharedTierProvisioner.
 worker_processes 1;
+# After a reload, old workers finish their requests and then go: a removed route stops serving within this bound.
+worker_shutdown_timeout 10s;
 pid $base/nginx.pid;
 error_log $VAR/log/nginx-error.log warn;
 events { worker_connections 1024; }
@@ -117,7 +119,7 @@ stop_all() {
   local base=$VAR/rabbitmq
   if [ -f "$VAR/nginx/nginx.pid" ]; then nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s quit 2>/dev/null || true; fi
   if [ -d "$base" ]; then
-    HOME=$base RABBITMQ_NODENAME=mechanicbuddy@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+    HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
   fi
   if [ -f "$VAR/pg/data/PG_VERSION" ]; then as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
 }

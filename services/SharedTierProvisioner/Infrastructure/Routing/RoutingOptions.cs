@@ -21,6 +21,8 @@ public sealed class NginxRoutingOptions
     public string Prefix { get; set; } = "var/nginx";
     public string ConfigFile { get; set; } = "var/nginx/nginx.conf";
     public string RoutesDirectory { get; set; } = "var/nginx/routes";
+    /// <summary>The master's pid file, relative to Prefix (the "pid" directive of the main config).</summary>
+    public string PidFile { get; set; } = "nginx.pid";
     public string Binary { get; set; } = "nginx";
     public string ListenAddress { get; set; } = "127.0.0.1";
 

@@ -22,6 +22,10 @@ public sealed class FileTenantSecretStore(IOptions<SecretsOptions> options) : IT
 
     public async Task<string> GetOrCreateDatabasePasswordAsync(string tenantId, CancellationToken cancellationToken)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("the file secret store relies on Unix file modes");
+        }
         var directory = TenantDirectory(tenantId);
         var path = Path.Combine(directory, DatabasePasswordFile);
         if (File.Exists(path))

@@ -51,12 +51,34 @@ public sealed class NginxReloader(IOptions<RoutingOptions> options)
             var config = Path.GetFullPath(nginx.ConfigFile);
             // "-s reload" reports success even when the new config is rejected, so test it first.
             await RunAsync(nginx.Binary, ["-t", "-q", "-p", prefix, "-c", config]);
+            var master = NginxWorkers.Observable ? NginxWorkers.MasterPid(Path.Combine(prefix, nginx.PidFile)) : null;
+            var before = master is { } pid ? NginxWorkers.Accepting(pid) : [];
             await RunAsync(nginx.Binary, ["-p", prefix, "-c", config, "-s", "reload"]);
+            await WaitForOldWorkersAsync(master, before, TimeSpan.FromSeconds(nginx.VerifyTimeoutSeconds));
             next.SetResult();
         }
         catch (Exception ex)
         {
             next.SetException(ex);
+        }
+    }
+
+    static async Task WaitForOldWorkersAsync(int? master, HashSet<int> before, TimeSpan timeout)
+    {
+        if (master is not { } pid)
+        {
+            // Without /proc there is nothing to watch: outlast nginx's hand-over pause instead.
+            await Task.Delay(150);
+            return;
+        }
+        var deadline = DateTime.UtcNow + timeout;
+        while (NginxWorkers.Accepting(pid).Overlaps(before))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new NginxReloadException($"nginx workers from before the reload still accept connections after {timeout.TotalSeconds:0}s");
+            }
+            await Task.Delay(5);
         }
     }
 

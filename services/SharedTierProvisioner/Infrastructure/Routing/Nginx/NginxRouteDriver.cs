@@ -34,7 +34,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
                 throw;
             }
         }
-        await WaitForProbeAsync(route.Hostname, route.TenantId, cancellationToken);
+        await WaitForProbeAsync(route.Hostname, route.TenantId, present: true, cancellationToken);
     }
 
     public async Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken)
@@ -44,14 +44,23 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
         {
             return;
         }
+        var hostname = HostnameIn(await File.ReadAllTextAsync(path, cancellationToken));
         File.Delete(path);
         await reloader.ReloadAsync().WaitAsync(cancellationToken);
+        if (hostname is not null)
+        {
+            // Old workers serve the old config for a moment: removal is done when nginx no longer answers for the host.
+            await WaitForProbeAsync(hostname, tenantId, present: false, cancellationToken);
+        }
     }
+
+    static string? HostnameIn(string serverBlock) =>
+        serverBlock.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("server_name ", StringComparison.Ordinal))?["server_name ".Length..].TrimEnd(';');
 
     public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
 
-    /// <summary>Old workers finish their connections after a reload; a fresh connection per probe reaches the new ones.</summary>
-    async Task WaitForProbeAsync(string hostname, string tenantId, CancellationToken cancellationToken)
+    /// <summary>Once the reloader has seen the old workers stop accepting, a fresh connection reaches the new configuration.</summary>
+    async Task WaitForProbeAsync(string hostname, string tenantId, bool present, CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(ProbeClient);
         var deadline = DateTime.UtcNow.AddSeconds(Nginx.VerifyTimeoutSeconds);
@@ -66,7 +75,8 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
             {
                 using var response = await client.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK && body == tenantId)
+                var served = response.StatusCode == HttpStatusCode.OK && body == tenantId;
+                if (served == present)
                 {
                     return;
                 }
@@ -78,6 +88,8 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
             }
             await Task.Delay(15, cancellationToken);
         }
-        throw new TimeoutException($"nginx did not serve the route for {hostname} within {Nginx.VerifyTimeoutSeconds}s (last: {last})");
+        throw new TimeoutException(present
+            ? $"nginx did not serve the route for {hostname} within {Nginx.VerifyTimeoutSeconds}s (last: {last})"
+            : $"nginx still served the route for {hostname} {Nginx.VerifyTimeoutSeconds}s after its removal");
     }
 }

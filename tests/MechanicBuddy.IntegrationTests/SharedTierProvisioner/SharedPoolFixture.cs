@@ -1,0 +1,105 @@
+using MechanicBuddy.Contracts;
+using MechanicBuddy.IntegrationTests.Support;
+using MechanicBuddy.SharedTierProvisioner.Extensions;
+using MechanicBuddy.SharedTierProvisioner.Provisioning;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MechanicBuddy.IntegrationTests.SharedTierProvisioner;
+
+/// <summary>A fresh shared pool database, the test nginx, an echo backend and a secrets folder; provisioners built over them.</summary>
+public sealed class SharedPoolFixture : IAsyncLifetime
+{
+    public const string BaseDomain = "pool-test.localhost";
+    public TestDatabase Pool { get; private set; } = null!;
+    public EchoBackend Echo { get; private set; } = null!;
+    public string SecretsDirectory { get; } = Path.Combine(TestEnvironment.VarDirectory, "secrets-" + Guid.NewGuid().ToString("N")[..8]);
+    readonly List<ServiceProvider> _providers = [];
+
+    public async Task InitializeAsync()
+    {
+        Pool = await TestDatabase.CreateAsync("mbt_pool");
+        Echo = await EchoBackend.StartAsync();
+    }
+
+    public ServiceProvider Services(string? failAfterStep = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Provisioning:BaseDomain"] = BaseDomain,
+            ["Provisioning:PublicScheme"] = "http",
+            ["Provisioning:PublicPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Provisioning:FreeTier:PostgresConnectionString"] = Pool.ConnectionString,
+            ["Provisioning:FreeTier:ApiUrl"] = Echo.Url.ToString(),
+            ["Provisioning:FreeTier:WebUrl"] = Echo.Url.ToString(),
+            ["Routing:Driver"] = "nginx",
+            ["Routing:Nginx:Prefix"] = TestEnvironment.NginxPrefix,
+            ["Routing:Nginx:ConfigFile"] = Path.Combine(TestEnvironment.NginxPrefix, "nginx.conf"),
+            ["Routing:Nginx:RoutesDirectory"] = TestEnvironment.NginxRoutes,
+            ["Routing:Nginx:ListenPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Secrets:Directory"] = SecretsDirectory,
+            ["FaultInjection:FailAfterStep"] = failAfterStep,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section));
+        services.AddSharedTierProvisioning(configuration);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider;
+    }
+
+    public static ProvisionSharedTenant Command(string companyName, string? tenantId = null)
+    {
+        var id = tenantId ?? TenantIds.Generate(companyName);
+        return new ProvisionSharedTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(id),
+            TenantId = id,
+            CompanyName = companyName,
+            SubscriptionTier = SubscriptionTiers.Free,
+            OwnerEmail = "owner@example.com",
+            AdminPasswordHash = "PBKDF2$SHA256$1$c2FsdA==$aGFzaA==",
+            Pool = "default",
+        };
+    }
+
+    public static async Task<(SharedProvisioningOutcome Outcome, List<ProvisioningProgress> Progress)> ProvisionAsync(
+        IServiceProvider services, ProvisionSharedTenant command)
+    {
+        var progress = new List<ProvisioningProgress>();
+        var outcome = await services.GetRequiredService<SharedTenantProvisioner>().ProvisionAsync(command, p =>
+        {
+            lock (progress)
+            {
+                progress.Add(p);
+            }
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        return (outcome, progress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Leave no route of these tests in the shared test nginx.
+        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
+        {
+            if ((await File.ReadAllTextAsync(file)).Contains(BaseDomain, StringComparison.Ordinal))
+            {
+                File.Delete(file);
+            }
+        }
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+        await Echo.DisposeAsync();
+        await Pool.DisposeAsync();
+        if (Directory.Exists(SecretsDirectory))
+        {
+            Directory.Delete(SecretsDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MechanicBuddy.IntegrationTests.Support;
+
+/// <summary>Where the test servers started by scripts/test.sh listen (ports and directories from its environment).</summary>
+public static class TestEnvironment
+{
+    public static int PostgresPort => Int("MB_PG_PORT", 55433);
+    public static int AmqpPort => Int("MB_AMQP_PORT", 5673);
+    public static int RabbitUiPort => Int("MB_RABBIT_UI_PORT", 15673);
+    public static int NginxPort => Int("MB_NGINX_PORT", 8481);
+    public static string DbPassword => Environment.GetEnvironmentVariable("MB_DB_PASSWORD") ?? "mechanicbuddy-local";
+
+    public static string RepositoryRoot { get; } = FindRoot();
+    public static string VarDirectory => Environment.GetEnvironmentVariable("MB_VAR") ?? Path.Combine(RepositoryRoot, "var", "test");
+    public static string NginxPrefix => Path.Combine(VarDirectory, "nginx");
+    public static string NginxRoutes => Path.Combine(NginxPrefix, "routes");
+
+    /// <summary>Release or Debug: the configuration this test assembly was built in, so service processes match it.</summary>
+    public static string BuildConfiguration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+
+    public static string ConnectionString(string database, string? user = null, string? password = null) =>
+        $"Host=127.0.0.1;Port={PostgresPort};Database={database};Username={user ?? "mechanicbuddy"};Password={password ?? DbPassword};Timeout=10";
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static int Int(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : fallback;
+
+    static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MechanicBuddy.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("MechanicBuddy.sln not found above " + AppContext.BaseDirectory);
+    }
+}
