@@ -11,6 +11,8 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# .NET folds accented company names into tenant ids with ICU's Unicode normalisation.
+ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || need+=(libicu72)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -33,6 +33,28 @@ public sealed class RabbitVirtualHost : IAsyncDisposable
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<QueueInfo>() : null;
     }
 
+    /// <summary>Reads (and requeues) the queue's messages until one matches; the management API's "get" is made for exactly this.</summary>
+    public async Task<string> PeekAsync(string queue, Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var response = await Management.PostAsJsonAsync($"api/queues/{Uri.EscapeDataString(Name)}/{queue}/get",
+                new { count = 100, ackmode = "reject_requeue_true", encoding = "auto", truncate = 100_000 });
+            if (response.IsSuccessStatusCode)
+            {
+                var messages = await response.Content.ReadFromJsonAsync<List<PeekedMessage>>() ?? [];
+                var found = messages.Select(m => m.payload).FirstOrDefault(match);
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no matching message in {queue} within {timeout}");
+    }
+
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
 
     static HttpClient CreateClient()
@@ -43,6 +65,7 @@ public sealed class RabbitVirtualHost : IAsyncDisposable
     }
 
 #pragma warning disable IDE1006, CA1707 // the management API's field names
+    public sealed record PeekedMessage(string payload);
     public sealed record QueueInfo(string name, int messages_ready, int messages, Dictionary<string, object>? arguments);
 #pragma warning restore IDE1006, CA1707
 }

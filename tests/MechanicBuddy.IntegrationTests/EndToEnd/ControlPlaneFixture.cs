@@ -1,0 +1,108 @@
+using System.Net.Http.Headers;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.IntegrationTests.Support;
+
+namespace MechanicBuddy.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole control plane as "up" runs it: TenantRegistry, SharedTierProvisioner, DedicatedProvisioner and Gateway as
+/// separate processes, on a fresh registry database, a fresh shared pool, a RabbitMQ virtual host of their own, the
+/// test nginx, and an echo backend standing in for the shared shop API/Web.
+/// </summary>
+public sealed class ControlPlaneFixture : IAsyncLifetime
+{
+    public const string BaseDomain = "e2e.localhost";
+    public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
+    public TestDatabase Registry { get; private set; } = null!;
+    public TestDatabase Pool { get; private set; } = null!;
+    public RabbitVirtualHost Broker { get; private set; } = null!;
+    public EchoBackend Echo { get; private set; } = null!;
+    public AuthOptions Auth { get; } = new() { SigningKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) };
+    public string SecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-secrets");
+    public List<ServiceProcess> Services { get; } = [];
+    public ServiceProcess Gateway => Services.Single(s => s.Name == "Gateway");
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Registry = await TestDatabase.CreateAsync("mbt_registry");
+        Pool = await TestDatabase.CreateAsync("mbt_shared");
+        Broker = await RabbitVirtualHost.CreateAsync("e2e");
+        Echo = await EchoBackend.StartAsync();
+
+        var registryPort = TestEnvironment.FreeTcpPort();
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Registry"] = Registry.ConnectionString,
+            ["Provisioning__BaseDomain"] = BaseDomain,
+            ["Provisioning__PublicScheme"] = "http",
+            ["Provisioning__PublicPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Provisioning__FreeTier__PostgresConnectionString"] = Pool.ConnectionString,
+            ["Provisioning__FreeTier__ApiUrl"] = Echo.Url.ToString(),
+            ["Provisioning__FreeTier__WebUrl"] = Echo.Url.ToString(),
+            ["Routing__Driver"] = "nginx",
+            ["Routing__Nginx__Prefix"] = TestEnvironment.NginxPrefix,
+            ["Routing__Nginx__ConfigFile"] = Path.Combine(TestEnvironment.NginxPrefix, "nginx.conf"),
+            ["Routing__Nginx__RoutesDirectory"] = TestEnvironment.NginxRoutes,
+            ["Routing__Nginx__ListenPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Secrets__Directory"] = SecretsDirectory,
+            ["RabbitMq__Port"] = TestEnvironment.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = Broker.Name,
+            ["Auth__SigningKey"] = Auth.SigningKey,
+            ["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}",
+        };
+
+        // The registry migrates its database first; the rest start beside each other.
+        var registry = ServiceProcess.Start("TenantRegistry", environment, RunId, registryPort);
+        Services.Add(registry);
+        await registry.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        foreach (var service in new[] { "SharedTierProvisioner", "DedicatedProvisioner", "Gateway" })
+        {
+            Services.Add(ServiceProcess.Start(service, environment, RunId));
+        }
+        await Task.WhenAll(Services.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+
+        Client = Authorized(OperatorTokens.Mint(Auth, "e2e-operator", [AuthOptions.SuperAdminRole], TimeSpan.FromHours(1)));
+    }
+
+    public HttpClient Authorized(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Gateway.Url, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public string AllLogs() => string.Join('\n', Services.Select(s => s.ReadLog()));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in Services)
+        {
+            await service.DisposeAsync();
+        }
+        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
+        {
+            if ((await File.ReadAllTextAsync(file)).Contains("." + BaseDomain, StringComparison.Ordinal))
+            {
+                File.Delete(file);
+            }
+        }
+        await Echo.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Pool.DisposeAsync();
+        await Registry.DisposeAsync();
+        if (Directory.Exists(SecretsDirectory))
+        {
+            Directory.Delete(SecretsDirectory, recursive: true);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ControlPlaneCollection : ICollectionFixture<ControlPlaneFixture>
+{
+    public const string Name = "control plane";
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+
+namespace MechanicBuddy.IntegrationTests.Support;
+
+/// <summary>One MechanicBuddy service as its own OS process, the way "up" runs it; output goes to a log file under var/test/log.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
+    readonly Process _process;
+    readonly StreamWriter _log;
+
+    public string Name { get; }
+    public int Port { get; }
+    public Uri Url => new($"http://127.0.0.1:{Port}");
+    public string LogPath { get; }
+
+    ServiceProcess(string name, int port, Process process, StreamWriter log, string logPath)
+    {
+        Name = name;
+        Port = port;
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+    }
+
+    public static ServiceProcess Start(string service, IReadOnlyDictionary<string, string> environment, string runId, int? port = null)
+    {
+        var listenPort = port ?? TestEnvironment.FreeTcpPort();
+        var dll = Path.Combine(TestEnvironment.RepositoryRoot, "services", service, "bin", TestEnvironment.BuildConfiguration, "net10.0", $"MechanicBuddy.{service}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is not built; scripts/test.sh builds the solution first", dll);
+        }
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestEnvironment.RepositoryRoot,
+        };
+        foreach (var argument in new[] { dll, "--contentRoot", Path.GetDirectoryName(dll)!, "--urls", $"http://127.0.0.1:{listenPort}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var logDirectory = Path.Combine(TestEnvironment.VarDirectory, "log");
+        Directory.CreateDirectory(logDirectory);
+        var logPath = Path.Combine(logDirectory, $"e2e-{runId}-{service}.log");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {service}");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(service, listenPort, process, log, logPath);
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {_process.ExitCode}; see {LogPath}:\n{Tail()}");
+            }
+            try
+            {
+                using var response = await Health.GetAsync(new Uri(Url, "/health/ready"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Name} not ready within {timeout}; see {LogPath}:\n{Tail()}");
+    }
+
+    public string ReadLog()
+    {
+        lock (_log)
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+    }
+
+    string Tail() => string.Join('\n', ReadLog().Split('\n').TakeLast(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+}
