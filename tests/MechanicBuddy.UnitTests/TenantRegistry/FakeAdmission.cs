@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+
+namespace MechanicBuddy.UnitTests.TenantRegistry;
+
+/// <summary>Admission with an in-memory pool of fixed capacity and a list of live shops.</summary>
+public sealed class FakeAdmission(int capacity = 100) : ITenantAdmission
+{
+    public ConcurrentDictionary<string, string> Slots { get; } = new();
+    public ConcurrentDictionary<(string, string), string> LiveShops { get; } = new();
+
+    public Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken) =>
+        Task.FromResult(LiveShops.TryGetValue((ShopKeys.Company(companyName), ShopKeys.Email(ownerEmail)), out var other) && other != tenantId ? other : null);
+
+    public Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        lock (Slots)
+        {
+            if (Slots.ContainsKey(tenantId) || Slots.Count < capacity)
+            {
+                Slots[tenantId] = "default";
+                return Task.FromResult<string?>("default");
+            }
+            return Task.FromResult<string?>(null);
+        }
+    }
+
+    public Task ReleaseSharedSlotAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        Slots.TryRemove(tenantId, out _);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class FakeLog : IProvisioningLog
+{
+    public ConcurrentQueue<(string TenantId, ProvisioningLogEntry Entry)> Entries { get; } = new();
+
+    public Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken)
+    {
+        Entries.Enqueue((tenantId, entry));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ProvisioningLogEntry>> ReadAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProvisioningLogEntry>>(Entries.Where(e => e.TenantId == tenantId).Select(e => e.Entry).ToList());
+}

@@ -1,0 +1,227 @@
+using MassTransit;
+using MassTransit.Testing;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.UnitTests.TenantRegistry;
+
+/// <summary>The provisioning saga on MassTransit's in-memory test harness.</summary>
+public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
+{
+    readonly FakeAdmission _admission;
+    readonly FakeLog _log = new();
+    readonly ServiceProvider _provider;
+    ITestHarness Harness => _provider.GetRequiredService<ITestHarness>();
+    ISagaStateMachineTestHarness<TenantProvisioningStateMachine, TenantState> Saga =>
+        Harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>();
+
+    public TenantProvisioningStateMachineTests() : this(freeTierEnabled: true, capacity: 100) { }
+
+    TenantProvisioningStateMachineTests(bool freeTierEnabled, int capacity)
+    {
+        _admission = new FakeAdmission(capacity);
+        _provider = Build(freeTierEnabled, _admission, _log);
+    }
+
+    static ServiceProvider Build(bool freeTierEnabled, ITenantAdmission admission, IProvisioningLog log) =>
+        new ServiceCollection()
+            .AddSingleton(admission)
+            .AddSingleton(log)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new ProvisioningOptions { FreeTier = new FreeTierOptions { Enabled = freeTierEnabled } }))
+            .AddMassTransitTestHarness(x =>
+            {
+                // "Nothing was sent" checks wait for the bus to go quiet; a second is plenty in memory.
+                x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(1));
+                x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>();
+            })
+            .BuildServiceProvider(true);
+
+    public Task InitializeAsync() => Harness.Start();
+
+    public async Task DisposeAsync() => await _provider.DisposeAsync();
+
+    static ProvisionTenant Signup(string tier, string company = "Quick Fix Garage", string email = "owner@quickfix.com")
+    {
+        var id = TenantIds.Generate(company);
+        return new ProvisionTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = company, SubscriptionTier = tier, OwnerEmail = email,
+            AdminPasswordHash = "PBKDF2$SHA256$1$x$y", RequestedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    async Task<Response<TenantProvisioningAccepted, TenantProvisioningRejected>> RequestAsync(ProvisionTenant signup) =>
+        await Harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup);
+
+    [Theory]
+    [InlineData("free")]
+    [InlineData("demo")]
+    public async Task A_free_or_demo_signup_takes_the_shared_path_in_a_pool(string tier)
+    {
+        var signup = Signup(tier);
+
+        var response = await RequestAsync(signup);
+
+        Assert.True(response.Is(out Response<TenantProvisioningAccepted>? accepted));
+        Assert.Equal(("shared", "default"), (accepted.Message.DeploymentMode, accepted.Message.Pool));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Provisioning));
+        var sent = Harness.Sent.Select<ProvisionSharedTenant>().Single().Context.Message;
+        Assert.Equal((signup.TenantId, "default", signup.AdminPasswordHash), (sent.TenantId, sent.Pool, sent.AdminPasswordHash));
+        Assert.False(await Harness.Sent.Any<ProvisionDedicatedTenant>());
+        Assert.True(_admission.Slots.ContainsKey(signup.TenantId));
+    }
+
+    [Theory]
+    [InlineData("professional")]
+    [InlineData("enterprise")]
+    public async Task A_professional_or_enterprise_signup_sends_ProvisionDedicatedTenant(string tier)
+    {
+        var signup = Signup(tier) with { CustomDomain = "shop.acmeauto.com" };
+
+        var response = await RequestAsync(signup);
+
+        Assert.True(response.Is(out Response<TenantProvisioningAccepted>? accepted));
+        Assert.Equal("dedicated", accepted.Message.DeploymentMode);
+        var sent = Harness.Sent.Select<ProvisionDedicatedTenant>().Single().Context.Message;
+        Assert.Equal((signup.TenantId, "shop.acmeauto.com"), (sent.TenantId, sent.CustomDomain));
+        Assert.False(await Harness.Sent.Any<ProvisionSharedTenant>());
+        var saga = Saga.Sagas.ContainsInState(signup.CorrelationId, Saga.StateMachine, Saga.StateMachine.Provisioning)!;
+        Assert.Equal(($"tenant-{signup.TenantId}", $"tenant-{signup.TenantId}", null), (saga.Namespace, saga.HelmRelease, saga.Pool));
+        Assert.Empty(_admission.Slots);
+    }
+
+    [Fact]
+    public async Task With_the_free_tier_disabled_even_a_free_signup_is_dedicated()
+    {
+        await using var provider = Build(freeTierEnabled: false, new FakeAdmission(), new FakeLog());
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(Signup("free"));
+
+        Assert.True(await harness.Sent.Any<ProvisionDedicatedTenant>());
+        Assert.False(await harness.Sent.Any<ProvisionSharedTenant>());
+    }
+
+    [Fact]
+    public async Task A_live_shop_signing_up_again_is_rejected_and_nothing_is_kept()
+    {
+        var signup = Signup("free");
+        _admission.LiveShops[("quick fix garage", "owner@quickfix.com")] = "quick-fix-aaaaaa";
+
+        var response = await RequestAsync(signup);
+
+        Assert.True(response.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.Equal("duplicate", rejected.Message.Code);
+        Assert.Contains("quick-fix-aaaaaa", rejected.Message.Reason, StringComparison.Ordinal);
+        Assert.False(await Harness.Sent.Any<ProvisionSharedTenant>());
+        Assert.Empty(_admission.Slots);
+    }
+
+    [Fact]
+    public async Task When_every_pool_is_full_the_signup_is_rejected_for_capacity()
+    {
+        var full = new TenantProvisioningStateMachineTests(freeTierEnabled: true, capacity: 1);
+        await full.InitializeAsync();
+        try
+        {
+            Assert.True((await full.RequestAsync(Signup("free", "First Shop", "a@x.example"))).Is(out Response<TenantProvisioningAccepted>? _));
+            var second = await full.RequestAsync(Signup("free", "Second Shop", "b@x.example"));
+
+            Assert.True(second.Is(out Response<TenantProvisioningRejected>? rejected));
+            Assert.Equal("capacity", rejected.Message.Code);
+        }
+        finally
+        {
+            await full.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Completion_makes_the_tenant_active_and_tells_billing()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+
+        await Harness.Bus.Publish(new SharedTenantProvisioned
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "tenant_x",
+            TenantUrl = "https://x.mechanicbuddy.app", ApiUrl = "https://x.mechanicbuddy.app/api", Namespace = TenantNames.SharedNamespace,
+            CompletedAt = DateTimeOffset.UtcNow,
+        });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        var published = Harness.Published.Select<TenantProvisioned>().Single().Context.Message;
+        Assert.Equal((signup.TenantId, "shared", "https://x.mechanicbuddy.app"), (published.TenantId, published.DeploymentMode, published.TenantUrl));
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "Completed");
+    }
+
+    [Fact]
+    public async Task A_failed_step_makes_the_tenant_failed_with_its_reason_and_frees_the_slot()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+
+        await Harness.Bus.Publish(new SharedTenantProvisioningFailed
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "RunMigrations",
+            Reason = "PostgreSQL 42P07: relation \"users\" already exists", Compensated = true, FailedAt = DateTimeOffset.UtcNow,
+        });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        var failed = Harness.Published.Select<TenantProvisioningFailed>().Single().Context.Message;
+        Assert.Equal(("RunMigrations", "PostgreSQL 42P07: relation \"users\" already exists"), (failed.Step, failed.Reason));
+        Assert.Empty(_admission.Slots);
+    }
+
+    [Fact]
+    public async Task Deprovisioning_an_active_shared_tenant_removes_it_from_its_pool()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+        await Harness.Bus.Publish(new SharedTenantProvisioned
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
+            Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
+        });
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+
+        await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
+        Assert.Equal("default", Harness.Sent.Select<DeprovisionSharedTenant>().Single().Context.Message.Pool);
+
+        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
+        Assert.True(await Harness.Published.Any<TenantDeprovisioned>());
+        Assert.Empty(_admission.Slots);
+    }
+
+    [Fact]
+    public async Task The_same_signup_delivered_twice_is_accepted_twice_and_built_once()
+    {
+        var signup = Signup("free");
+
+        await RequestAsync(signup);
+        var again = await RequestAsync(signup);
+
+        Assert.True(again.Is(out Response<TenantProvisioningAccepted>? _));
+        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+    }
+
+    [Fact]
+    public async Task Deprovisioning_an_unknown_tenant_creates_nothing()
+    {
+        var id = TenantIds.Generate("Ghost Garage");
+        await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, RequestedAt = DateTimeOffset.UtcNow });
+
+        Assert.True(await Harness.Consumed.Any<DeprovisionTenant>());
+        Assert.Null(await Saga.Exists(TenantNames.CorrelationIdFor(id), TimeSpan.FromMilliseconds(300)));
+        Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
+    }
+}
