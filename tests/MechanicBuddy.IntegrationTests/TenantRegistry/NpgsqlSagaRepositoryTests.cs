@@ -1,0 +1,133 @@
+using MassTransit;
+using MassTransit.Testing;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace MechanicBuddy.IntegrationTests.TenantRegistry;
+
+public sealed class NpgsqlSagaRepositoryTests
+{
+    static ProvisionTenant Signup(string company, string email, string tier = "free")
+    {
+        var id = TenantIds.Generate(company);
+        return new ProvisionTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = company, SubscriptionTier = tier, OwnerEmail = email,
+            AdminPasswordHash = "PBKDF2$SHA256$1$x$y", RequestedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    static Task<Response<TenantProvisioningAccepted, TenantProvisioningRejected>> RequestAsync(IServiceProvider provider, ProvisionTenant signup) =>
+        provider.GetRequiredService<ITestHarness>().GetRequestClient<ProvisionTenant>()
+            .GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup, timeout: RequestTimeout.After(s: 30));
+
+    [Fact]
+    public async Task The_saga_is_stored_loaded_and_advanced_in_postgresql()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(new SharedPoolOptions { Name = "default", MaxTenantsPerInstance = 10 });
+        await using (database)
+        await using (provider)
+        {
+            var harness = provider.GetRequiredService<ITestHarness>();
+            var saga = harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>();
+            var signup = Signup("Stored Saga Motors", "stored@example.com");
+
+            Assert.True((await RequestAsync(provider, signup)).Is(out Response<TenantProvisioningAccepted>? _));
+            Assert.NotNull(await saga.Exists(signup.CorrelationId, m => m.Provisioning));
+            Assert.Equal("Provisioning", await database.ScalarAsync<string>("SELECT current_state FROM tenant_sagas WHERE tenant_id = @t", ("t", signup.TenantId)));
+            Assert.Equal("default", await database.ScalarAsync<string>("SELECT pool FROM tenant_sagas WHERE tenant_id = @t", ("t", signup.TenantId)));
+
+            await harness.Bus.Publish(new SharedTenantProvisioned
+            {
+                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
+                Namespace = TenantNames.SharedNamespace, CompletedAt = DateTimeOffset.UtcNow,
+            });
+
+            Assert.NotNull(await saga.Exists(signup.CorrelationId, m => m.Active));
+            Assert.Equal(2, await database.ScalarAsync<int>("SELECT version FROM tenant_sagas WHERE tenant_id = @t", ("t", signup.TenantId)));
+            var entries = await database.ScalarAsync<long>("SELECT count(*) FROM provisioning_log WHERE tenant_id = @t", ("t", signup.TenantId));
+            Assert.Equal(2, entries);
+        }
+    }
+
+    [Fact]
+    public async Task A_stale_update_is_refused_with_a_concurrency_exception()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(new SharedPoolOptions { Name = "default", MaxTenantsPerInstance = 10 });
+        await using (database)
+        await using (provider)
+        {
+            var signup = Signup("Raced Radiators", "race@example.com");
+            await RequestAsync(provider, signup);
+            var table = new TenantSagaTable();
+
+            await using var first = await OpenAsync(database, table);
+            await using var second = await OpenAsync(database, table);
+            var a = (await first.LoadAsync(signup.CorrelationId, CancellationToken.None))!;
+            var b = (await second.LoadAsync(signup.CorrelationId, CancellationToken.None))!;
+            a.FailureReason = "first writer";
+            await first.UpdateAsync(a, CancellationToken.None);
+            await first.CommitAsync(CancellationToken.None);
+
+            b.FailureReason = "second writer";
+            await Assert.ThrowsAsync<ConcurrencyException>(() => second.UpdateAsync(b, CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_signups_never_overfill_a_pool_and_spill_into_the_next()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(
+            new SharedPoolOptions { Name = "pool-a", MaxTenantsPerInstance = 4 },
+            new SharedPoolOptions { Name = "pool-b", MaxTenantsPerInstance = 3 });
+        await using (database)
+        await using (provider)
+        {
+            var signups = Enumerable.Range(0, 12).Select(i => Signup($"Crowd Shop {i}", $"crowd{i}@example.com")).ToList();
+
+            var responses = await Task.WhenAll(signups.Select(s => RequestAsync(provider, s)));
+
+            var accepted = responses.Select(r => r.Is(out Response<TenantProvisioningAccepted>? a) ? a.Message : null).OfType<TenantProvisioningAccepted>().ToList();
+            var rejected = responses.Select(r => r.Is(out Response<TenantProvisioningRejected>? j) ? j.Message : null).OfType<TenantProvisioningRejected>().ToList();
+            Assert.Equal(7, accepted.Count);
+            Assert.Equal(4, accepted.Count(a => a.Pool == "pool-a"));
+            Assert.Equal(3, accepted.Count(a => a.Pool == "pool-b"));
+            Assert.Equal(5, rejected.Count);
+            Assert.All(rejected, r => Assert.Equal("capacity", r.Code));
+            Assert.Equal(7L, await database.ScalarAsync<long>("SELECT count(*) FROM shared_pool_slots"));
+        }
+    }
+
+    [Fact]
+    public async Task Concurrent_signups_of_one_shop_give_exactly_one_tenant()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(new SharedPoolOptions { Name = "default", MaxTenantsPerInstance = 50 });
+        await using (database)
+        await using (provider)
+        {
+            var signups = Enumerable.Range(0, 6).Select(_ => Signup("Popular Pit Stop", "same@example.com")).ToList();
+
+            var responses = await Task.WhenAll(signups.Select(s => RequestAsync(provider, s)));
+
+            Assert.Single(responses, r => r.Is(out Response<TenantProvisioningAccepted>? _));
+            var rejected = responses.Select(r => r.Is(out Response<TenantProvisioningRejected>? j) ? j.Message : null).OfType<TenantProvisioningRejected>().ToList();
+            Assert.Equal(5, rejected.Count);
+            Assert.All(rejected, r => Assert.Equal("duplicate", r.Code));
+            Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM tenant_sagas"));
+            Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM shared_pool_slots"));
+        }
+    }
+
+    static async Task<NpgsqlSagaDatabaseContext<TenantState>> OpenAsync(Support.TestDatabase database, TenantSagaTable table)
+    {
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        return new NpgsqlSagaDatabaseContext<TenantState>(connection, await connection.BeginTransactionAsync(), table);
+    }
+}

@@ -1,0 +1,43 @@
+using MassTransit;
+using MechanicBuddy.IntegrationTests.Support;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.StateMachines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MechanicBuddy.IntegrationTests.TenantRegistry;
+
+/// <summary>The provisioning saga on the in-memory harness, but stored by our Npgsql repository in a real, migrated registry database.</summary>
+public static class RegistryHarness
+{
+    public static async Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(params SharedPoolOptions[] pools)
+    {
+        var database = await TestDatabase.CreateAsync("mbt_reg");
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await RegistryDatabase.MigrateAsync(dataSource, NullLogger.Instance, CancellationToken.None);
+        var options = new ProvisioningOptions { FreeTier = new FreeTierOptions { Pools = [.. pools] } };
+        var provider = new ServiceCollection()
+            .AddSingleton(dataSource)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(options))
+            .AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>()
+            .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
+            .AddMassTransitTestHarness(x =>
+            {
+                x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(1));
+                x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
+                    {
+                        saga.UseMessageRetry(r => r.Immediate(10));
+                        saga.UseInMemoryOutbox(context);
+                    })
+                    .NpgsqlRepository<TenantState, TenantSagaTable>();
+            })
+            .BuildServiceProvider(true);
+        await provider.GetRequiredService<MassTransit.Testing.ITestHarness>().Start();
+        return (provider, database);
+    }
+}
