@@ -40,14 +40,15 @@ stop_service() {
     fi
     rm -f "$pidfile"
   fi
-  # A process of this checkout that lost its pid file (crashed script, manual start) still holds the port.
-  pkill -f -- "$(dll_of "$1")" 2>/dev/null || true
+  # A process of this instance that lost its pid file (crashed script) still holds the port; the instance tag keeps
+  # other instances (tests, bench) of the same build out of reach.
+  pkill -f -- "$(dll_of "$1") .*--mb-instance=$VAR\b" 2>/dev/null || true
 }
 
 start_service() {
   local name=$1 dll; dll=$(dll_of "$1")
   stop_service "$name"
-  (cd "$root" && nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" \
+  (cd "$root" && nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR" \
     >>"$VAR/log/$name.log" 2>&1 & echo $! > "$VAR/run/$name.pid")
 }
 

@@ -35,42 +35,48 @@ public sealed class SharedTenantProvisioner(
         var options = provisioning.Value;
         var hostname = names.Hostname(options.BaseDomain);
         var tenantUrl = options.PublicUrl(hostname);
-        var step = SharedTenantSteps.CreateSchema;
         try
         {
-            var password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
-            await RunStepAsync(step, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress,
-                () => schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken), cancellationToken);
-
-            step = SharedTenantSteps.RunMigrations;
-            await using (var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password))
+            var password = "";
+            await RunStepAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
             {
-                IReadOnlyList<string> ran = [];
-                await RunStepAsync(step, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
-                    () => Task.Run(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken), cancellationToken);
+                password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
+                await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
+            }, cancellationToken);
 
-                step = SharedTenantSteps.SeedData;
-                var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
-                    options.FreeTier.MechanicLimit);
-                await RunStepAsync(step, "admin user and default settings", onProgress,
-                    () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
-            }
-
-            step = SharedTenantSteps.ConfigureRouting;
+            // The route does not depend on the schema, so it is built beside the migrations and seed (an nginx reload
+            // costs as much as the migrations). The tenant becomes Active only when both are done; if either fails,
+            // both are undone.
+            var database = BuildDatabaseAsync(command, names, password, onProgress, cancellationToken);
             var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
-            await RunStepAsync(step, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
+            var routing = RunStepAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
                 () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+            await Task.WhenAll(database, routing);
 
             return new SharedProvisioningOutcome.Succeeded(tenantUrl, tenantUrl + "/api", names.Schema);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (StepFailedException failure) when (failure.InnerException is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var reason = Describe(ex);
-            logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, step, reason);
-            await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Failed, reason, clock.GetUtcNow()));
+            var reason = Describe(failure.InnerException!);
+            logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
+            await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, clock.GetUtcNow()));
             var compensated = await CompensateAsync(command.Pool, names, onProgress, cancellationToken);
-            return new SharedProvisioningOutcome.Failed(step, reason, compensated);
+            return new SharedProvisioningOutcome.Failed(failure.Step, reason, compensated);
         }
+    }
+
+    async Task BuildDatabaseAsync(ProvisionSharedTenant command, TenantNames names, string password, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password);
+        IReadOnlyList<string> ran = [];
+        await RunStepAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
+            () => Task.Run(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken), cancellationToken);
+
+        var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
+            provisioning.Value.FreeTier.MechanicLimit);
+        await RunStepAsync(SharedTenantSteps.SeedData, "admin user and default settings", onProgress,
+            () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
     /// <summary>Removes route, schema, role and secret; true when all of it is gone.</summary>
@@ -103,12 +109,25 @@ public sealed class SharedTenantProvisioner(
     Task RunStepAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action, CancellationToken cancellationToken) =>
         RunStepAsync(step, () => message, onProgress, action, cancellationToken);
 
+    /// <summary>Runs one step; whatever goes wrong in it surfaces as a <see cref="StepFailedException"/> naming the step.</summary>
     async Task RunStepAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action,
         CancellationToken cancellationToken)
     {
-        await WithTransientRetryAsync(action, cancellationToken);
-        await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
-        faults.Value.AfterStep(step);
+        try
+        {
+            await WithTransientRetryAsync(action, cancellationToken);
+            await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
+            faults.Value.AfterStep(step);
+        }
+        catch (Exception ex)
+        {
+            throw new StepFailedException(step, ex);
+        }
+    }
+
+    sealed class StepFailedException(string step, Exception inner) : Exception($"{step} failed: {inner.Message}", inner)
+    {
+        public string Step { get; } = step;
     }
 
     /// <summary>A dropped connection or a serialization conflict deserves another try; a real error does not.</summary>

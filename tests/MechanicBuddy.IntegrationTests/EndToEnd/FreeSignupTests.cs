@@ -38,7 +38,10 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
         Assert.Equal(5, result.Resources.MechanicLimit);
         Assert.False(result.Resources.BackupEnabled);
         Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3}$", result.ProvisioningDuration!);
-        Assert.Equal(["Accepted", "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting", "Completed"], result.ProvisioningLog.Select(e => e.Step));
+        var steps = result.ProvisioningLog.Select(e => e.Step).ToList();
+        Assert.Equal(["Accepted", "CreateSchema"], steps.Take(2));
+        Assert.Equal(["ConfigureRouting", "RunMigrations", "SeedData"], steps.Skip(2).Take(3).Order());
+        Assert.Equal("Completed", steps[^1]);
         Assert.True(result.ProvisioningLog.Zip(result.ProvisioningLog.Skip(1)).All(p => p.First.Timestamp <= p.Second.Timestamp));
 
         // The admin password is shown once; only its hash reached the tenant's database.

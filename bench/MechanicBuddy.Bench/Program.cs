@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using MechanicBuddy.Bench;
+using MechanicBuddy.Gateway.Security;
+using Npgsql;
+
+// MechanicBuddy provisioning benchmark (see bench/run.sh, which starts a control plane of its own for it).
+// Provisions N free tenants with C concurrent clients through the Gateway (request → Active, Prefer: wait) and, in
+// the same run, performs the same SQL work directly; prints p50/p95 latency and tenants/s for both and their ratio.
+var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
+string Setting(string name, string fallback) => settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant()) ?? fallback;
+var count = int.Parse(Setting("tenants", "60"), CultureInfo.InvariantCulture);
+var concurrency = int.Parse(Setting("concurrency", "4"), CultureInfo.InvariantCulture);
+var gateway = new Uri(Setting("gateway", "http://127.0.0.1:5200"));
+var token = Setting("token", "");
+var server = Setting("server", "Host=127.0.0.1;Port=55434;Username=mechanicbuddy;Password=mechanicbuddy-local");
+var warmup = Math.Max(concurrency, 4);
+
+var directDatabase = $"bench_direct_{DateTime.UtcNow:HHmmss}";
+await using (var admin = new NpgsqlConnection(server + ";Database=mechanicbuddy_registry"))
+{
+    await admin.OpenAsync();
+    await new NpgsqlCommand($"CREATE DATABASE {directDatabase} OWNER mechanicbuddy", admin).ExecuteNonQueryAsync();
+}
+
+// The Gateway hashes each admin password (PBKDF2, 100k rounds); the direct path gets a hash computed the same way,
+// outside its timing, so it is measured doing SQL work only.
+var hash = AdminPasswords.Hash(AdminPasswords.Generate());
+await using var direct = new DirectSqlPath(server + $";Database={directDatabase}");
+using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(120) };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+async Task SignUpAsync(int i)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
+    {
+        Content = JsonContent.Create(new { companyName = $"Bench Garage {i}", subscriptionTier = "free", ownerEmail = $"bench{i}-{Guid.NewGuid():N}@example.com" }),
+    };
+    request.Headers.Add("Prefer", "wait=60");
+    using var response = await http.SendAsync(request);
+    var body = await response.Content.ReadAsStringAsync();
+    if (response.StatusCode != HttpStatusCode.OK || !body.Contains("\"status\":\"Active\"", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+    }
+}
+
+Console.WriteLine($"warming up ({warmup} tenants per path)…");
+await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash));
+await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i));
+
+var directRun = await Latencies.MeasureAsync("direct SQL", count, concurrency, i => direct.ProvisionAsync($"Direct Garage {i}", hash));
+var gatewayRun = await Latencies.MeasureAsync("gateway → Active", count, concurrency, SignUpAsync);
+
+Console.WriteLine();
+Console.WriteLine($"free-tier provisioning, {count} tenants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
+Console.WriteLine($"{"path",-22} {"ok",5} {"fail",5} {"p50 ms",9} {"p95 ms",9} {"tenants/s",10}");
+Console.WriteLine(directRun.Row());
+Console.WriteLine(gatewayRun.Row());
+var ratio = gatewayRun.TenantsPerSecond / directRun.TenantsPerSecond;
+var p50Delta = gatewayRun.Percentile(50) - directRun.Percentile(50);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput ratio gateway/direct: {ratio:P0} (target ≥ 70 %)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 gateway − direct: {p50Delta:F0} ms (target ≤ 150 ms)"));
+return directRun.Failures + gatewayRun.Failures == 0 ? 0 : 1;
