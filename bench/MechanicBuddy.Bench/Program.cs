@@ -32,11 +32,11 @@ await using var direct = new DirectSqlPath(server + $";Database={directDatabase}
 using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(120) };
 http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-async Task SignUpAsync(int i)
+async Task SignUpAsync(int i, string prefix = "Bench Garage")
 {
     using var request = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
     {
-        Content = JsonContent.Create(new { companyName = $"Bench Garage {i}", subscriptionTier = "free", ownerEmail = $"bench{i}-{Guid.NewGuid():N}@example.com" }),
+        Content = JsonContent.Create(new { companyName = $"{prefix} {i}", subscriptionTier = "free", ownerEmail = $"bench{i}-{Guid.NewGuid():N}@example.com" }),
     };
     request.Headers.Add("Prefer", "wait=60");
     using var response = await http.SendAsync(request);
@@ -49,10 +49,10 @@ async Task SignUpAsync(int i)
 
 Console.WriteLine($"warming up ({warmup} tenants per path)…");
 await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash));
-await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i));
+await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i, "Warmup Garage"));
 
 var directRun = await Latencies.MeasureAsync("direct SQL", count, concurrency, i => direct.ProvisionAsync($"Direct Garage {i}", hash));
-var gatewayRun = await Latencies.MeasureAsync("gateway → Active", count, concurrency, SignUpAsync);
+var gatewayRun = await Latencies.MeasureAsync("gateway → Active", count, concurrency, i => SignUpAsync(i));
 
 Console.WriteLine();
 Console.WriteLine($"free-tier provisioning, {count} tenants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
@@ -63,4 +63,6 @@ var ratio = gatewayRun.TenantsPerSecond / directRun.TenantsPerSecond;
 var p50Delta = gatewayRun.Percentile(50) - directRun.Percentile(50);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput ratio gateway/direct: {ratio:P0} (target ≥ 70 %)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 gateway − direct: {p50Delta:F0} ms (target ≤ 150 ms)"));
+Console.WriteLine();
+await StepBreakdown.PrintAsync(server + ";Database=mechanicbuddy_registry", "Bench Garage ");
 return directRun.Failures + gatewayRun.Failures == 0 ? 0 : 1;

@@ -37,20 +37,13 @@ public sealed class SharedTenantProvisioner(
         var tenantUrl = options.PublicUrl(hostname);
         try
         {
-            var password = "";
-            await RunStepAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
-            {
-                password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
-                await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
-            }, cancellationToken);
-
-            // The route does not depend on the schema, so it is built beside the migrations and seed (an nginx reload
-            // costs as much as the migrations). The tenant becomes Active only when both are done; if either fails,
-            // both are undone.
-            var database = BuildDatabaseAsync(command, names, password, onProgress, cancellationToken);
+            // The route needs nothing from the database, so it is built beside it (an nginx reload costs about as
+            // much as the migrations). The tenant becomes Active only when both branches are done; if either fails,
+            // everything of both is removed.
             var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
             var routing = RunStepAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
                 () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+            var database = BuildDatabaseAsync(command, names, onProgress, cancellationToken);
             await Task.WhenAll(database, routing);
 
             return new SharedProvisioningOutcome.Succeeded(tenantUrl, tenantUrl + "/api", names.Schema);
@@ -65,9 +58,16 @@ public sealed class SharedTenantProvisioner(
         }
     }
 
-    async Task BuildDatabaseAsync(ProvisionSharedTenant command, TenantNames names, string password, Func<ProvisioningProgress, Task> onProgress,
+    async Task BuildDatabaseAsync(ProvisionSharedTenant command, TenantNames names, Func<ProvisioningProgress, Task> onProgress,
         CancellationToken cancellationToken)
     {
+        var password = "";
+        await RunStepAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
+        {
+            password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
+            await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
+        }, cancellationToken);
+
         await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password);
         IReadOnlyList<string> ran = [];
         await RunStepAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,

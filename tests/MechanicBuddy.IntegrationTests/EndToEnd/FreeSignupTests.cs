@@ -39,9 +39,10 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
         Assert.False(result.Resources.BackupEnabled);
         Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3}$", result.ProvisioningDuration!);
         var steps = result.ProvisioningLog.Select(e => e.Step).ToList();
-        Assert.Equal(["Accepted", "CreateSchema"], steps.Take(2));
-        Assert.Equal(["ConfigureRouting", "RunMigrations", "SeedData"], steps.Skip(2).Take(3).Order());
+        Assert.Equal("Accepted", steps[0]);
         Assert.Equal("Completed", steps[^1]);
+        Assert.Equal(["ConfigureRouting", "CreateSchema", "RunMigrations", "SeedData"], steps[1..^1].Order());
+        Assert.Equal(["CreateSchema", "RunMigrations", "SeedData"], steps[1..^1].Where(s => s != "ConfigureRouting"));
         Assert.True(result.ProvisioningLog.Zip(result.ProvisioningLog.Skip(1)).All(p => p.First.Timestamp <= p.Second.Timestamp));
 
         // The admin password is shown once; only its hash reached the tenant's database.
