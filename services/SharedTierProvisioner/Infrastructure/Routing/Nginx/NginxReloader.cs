@@ -50,9 +50,10 @@ public sealed class NginxReloader(IOptions<RoutingOptions> options)
             var prefix = Path.GetFullPath(nginx.Prefix);
             var config = Path.GetFullPath(nginx.ConfigFile);
             var master = NginxWorkers.Observable ? NginxWorkers.MasterPid(Path.Combine(prefix, nginx.PidFile)) : null;
+            // The generation to wait out is the one accepting before the signal; read after it, it may hold the new one.
+            var before = master is { } running ? NginxWorkers.Accepting(running) : [];
             if (master is { } pid && UnixSignals.Hangup(pid))
             {
-                var before = NginxWorkers.Accepting(pid);
                 if (!await OldWorkersGoneAsync(pid, before, TimeSpan.FromSeconds(nginx.VerifyTimeoutSeconds)))
                 {
                     // nginx keeps its old workers when it rejects a new configuration; its test names the broken file.
