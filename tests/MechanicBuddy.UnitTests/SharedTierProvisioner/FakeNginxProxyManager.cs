@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
+
+/// <summary>
+/// Nginx Proxy Manager's token and proxy-host API as its backend/schema describes it: bearer tokens from
+/// POST /api/tokens, JSON-schema validation with additionalProperties false (unknown field → 400), required fields,
+/// "… is already in use" for a taken domain, 404 for unknown ids, and errors shaped {"error":{"code","message"}}.
+/// </summary>
+public sealed class FakeNginxProxyManager : IAsyncDisposable
+{
+    static readonly HashSet<string> HostFields =
+    [
+        "domain_names", "forward_scheme", "forward_host", "forward_port", "certificate_id", "ssl_forced", "hsts_enabled", "hsts_subdomains",
+        "http2_support", "block_exploits", "caching_enabled", "allow_websocket_upgrade", "access_list_id", "advanced_config", "enabled", "meta", "locations",
+    ];
+    static readonly HashSet<string> LocationFields = ["id", "path", "forward_scheme", "forward_host", "forward_port", "forward_path", "advanced_config"];
+    static readonly string[] RequiredOnCreate = ["domain_names", "forward_scheme", "forward_host", "forward_port"];
+
+    readonly WebApplication _app;
+    readonly ConcurrentDictionary<string, bool> _tokens = new();
+    int _nextId;
+    int _tokenCount;
+
+    public ConcurrentDictionary<int, JsonObject> Hosts { get; } = new();
+    public ConcurrentQueue<string> Requests { get; } = new();
+    public int Logins => _tokenCount;
+    public Uri Url { get; }
+    public const string Identity = "provisioner@mechanicbuddy.app";
+    public const string Secret = "s3rvice-account";
+
+    FakeNginxProxyManager(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public void RevokeAllTokens() => _tokens.Clear();
+
+    public static async Task<FakeNginxProxyManager> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeNginxProxyManager? fake = null;
+        app.Use(async (context, next) =>
+        {
+            fake!.Requests.Enqueue($"{context.Request.Method} {context.Request.Path}");
+            if (context.Request.Path.StartsWithSegments("/api/nginx"))
+            {
+                var header = context.Request.Headers.Authorization.ToString();
+                if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || !fake._tokens.ContainsKey(header["Bearer ".Length..]))
+                {
+                    await Error(context, 401, "Permission Denied");
+                    return;
+                }
+            }
+            await next(context);
+        });
+        app.MapPost("/api/tokens", async context =>
+        {
+            var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
+            if (body?["identity"]?.GetValue<string>() != Identity || body["secret"]?.GetValue<string>() != Secret)
+            {
+                await Error(context, 401, "Invalid email or password");
+                return;
+            }
+            var token = $"token-{Interlocked.Increment(ref fake!._tokenCount)}";
+            fake._tokens[token] = true;
+            await context.Response.WriteAsJsonAsync(new { token, expires = DateTimeOffset.UtcNow.AddDays(1) });
+        });
+        app.MapGet("/api/nginx/proxy-hosts", () => Results.Json(fake!.Hosts.Values.OrderBy(h => (int)h["id"]!).ToList()));
+        app.MapPost("/api/nginx/proxy-hosts", async context =>
+        {
+            var body = await ReadObjectAsync(context);
+            if (body is null || await fake!.RejectAsync(context, body, creating: true, id: null))
+            {
+                return;
+            }
+            var id = Interlocked.Increment(ref fake._nextId);
+            body["id"] = id;
+            body["enabled"] ??= true;
+            body["created_on"] = DateTimeOffset.UtcNow.ToString("O");
+            fake.Hosts[id] = body;
+            context.Response.StatusCode = 201;
+            await context.Response.WriteAsync(body.ToJsonString());
+        });
+        app.MapPut("/api/nginx/proxy-hosts/{id:int}", async (HttpContext context, int id) =>
+        {
+            if (!fake!.Hosts.TryGetValue(id, out var existing))
+            {
+                await Error(context, 404, "Not Found");
+                return;
+            }
+            var body = await ReadObjectAsync(context);
+            if (body is null || await fake.RejectAsync(context, body, creating: false, id))
+            {
+                return;
+            }
+            foreach (var (key, value) in body)
+            {
+                existing[key] = value?.DeepClone();
+            }
+            await context.Response.WriteAsync(existing.ToJsonString());
+        });
+        app.MapDelete("/api/nginx/proxy-hosts/{id:int}", async (HttpContext context, int id) =>
+        {
+            if (!fake!.Hosts.TryRemove(id, out _))
+            {
+                await Error(context, 404, "Not Found");
+                return;
+            }
+            await context.Response.WriteAsync("true");
+        });
+        await app.StartAsync();
+        var address = app.Urls.First();
+        fake = new FakeNginxProxyManager(app, new Uri(address));
+        return fake;
+    }
+
+    async Task<bool> RejectAsync(HttpContext context, JsonObject body, bool creating, int? id)
+    {
+        var unknown = body.Select(p => p.Key).FirstOrDefault(k => !HostFields.Contains(k));
+        if (unknown is not null)
+        {
+            await Error(context, 400, $"data should NOT have additional properties ({unknown})");
+            return true;
+        }
+        var missing = creating ? RequiredOnCreate.FirstOrDefault(f => body[f] is null) : null;
+        if (missing is not null)
+        {
+            await Error(context, 400, $"data should have required property '{missing}'");
+            return true;
+        }
+        if (body["forward_scheme"] is { } scheme && scheme.GetValue<string>() is not ("http" or "https"))
+        {
+            await Error(context, 400, "data.forward_scheme should be equal to one of the allowed values");
+            return true;
+        }
+        if (body["forward_port"] is { } port && (port.GetValueKind() != JsonValueKind.Number || port.GetValue<int>() is < 1 or > 65535))
+        {
+            await Error(context, 400, "data.forward_port should be <= 65535");
+            return true;
+        }
+        if (body["locations"] is JsonArray locations)
+        {
+            foreach (var location in locations.OfType<JsonObject>())
+            {
+                var extra = location.Select(p => p.Key).FirstOrDefault(k => !LocationFields.Contains(k));
+                if (extra is not null)
+                {
+                    await Error(context, 400, $"data.locations should NOT have additional properties ({extra})");
+                    return true;
+                }
+            }
+        }
+        if (body["domain_names"] is JsonArray domains)
+        {
+            var names = domains.Select(d => d!.GetValue<string>()).ToList();
+            if (names.Count is < 1 or > 100 || names.Distinct().Count() != names.Count)
+            {
+                await Error(context, 400, "data.domain_names should have between 1 and 100 unique items");
+                return true;
+            }
+            var taken = names.FirstOrDefault(n => Hosts.Any(h => h.Key != id && ((JsonArray)h.Value["domain_names"]!).Any(d => d!.GetValue<string>() == n)));
+            if (taken is not null)
+            {
+                await Error(context, 400, $"{taken} is already in use");
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static async Task<JsonObject?> ReadObjectAsync(HttpContext context)
+    {
+        try
+        {
+            if (await JsonNode.ParseAsync(context.Request.Body) is JsonObject body)
+            {
+                return body;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        await Error(context, 400, "data should be object");
+        return null;
+    }
+
+    static Task Error(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = new { code = status, message } });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
