@@ -8,4 +8,12 @@ root=$(cd "$here/.." && pwd)
 export MB_VAR=${MB_TEST_VAR:-$root/var/test} MB_PG_PORT=55433 MB_AMQP_PORT=5673 MB_RABBIT_UI_PORT=15673 MB_NGINX_PORT=8481 MB_RABBIT_NODE=mechanicbuddy-test
 "$here/infra.sh" start
 dotnet build "$root/MechanicBuddy.sln" -c Release -v q -nologo --tl:off
-dotnet test "$root/MechanicBuddy.sln" -c Release --no-build -nologo --tl:off --logger "console;verbosity=normal" "$@"
+log=$MB_VAR/log/dotnet-test.log
+mkdir -p "$(dirname "$log")"
+status=0
+dotnet test "$root/MechanicBuddy.sln" -c Release --no-build -nologo --tl:off --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# One closing line over all test projects.
+passed=$(awk '/^ +Passed: [0-9]+/ {s+=$2} END {print s+0}' "$log")
+failed=$(awk '/^ +Failed: [0-9]+/ {s+=$2} END {print s+0}' "$log")
+echo "$passed passed, $failed failed"
+exit $status

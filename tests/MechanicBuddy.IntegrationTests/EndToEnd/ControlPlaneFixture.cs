@@ -31,26 +31,12 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         Echo = await EchoBackend.StartAsync();
 
         var registryPort = TestEnvironment.FreeTcpPort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Registry"] = Registry.ConnectionString,
-            ["Provisioning__BaseDomain"] = BaseDomain,
-            ["Provisioning__PublicScheme"] = "http",
-            ["Provisioning__PublicPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Provisioning__FreeTier__PostgresConnectionString"] = Pool.ConnectionString,
-            ["Provisioning__FreeTier__ApiUrl"] = Echo.Url.ToString(),
-            ["Provisioning__FreeTier__WebUrl"] = Echo.Url.ToString(),
-            ["Routing__Driver"] = "nginx",
-            ["Routing__Nginx__Prefix"] = TestEnvironment.NginxPrefix,
-            ["Routing__Nginx__ConfigFile"] = Path.Combine(TestEnvironment.NginxPrefix, "nginx.conf"),
-            ["Routing__Nginx__RoutesDirectory"] = TestEnvironment.NginxRoutes,
-            ["Routing__Nginx__ListenPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Secrets__Directory"] = SecretsDirectory,
-            ["RabbitMq__Port"] = TestEnvironment.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RabbitMq__VirtualHost"] = Broker.Name,
-            ["Auth__SigningKey"] = Auth.SigningKey,
-            ["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}",
-        };
+        var environment = SharedTierSettings.For(BaseDomain, Pool.ConnectionString, Echo.Url, SecretsDirectory).AsEnvironment();
+        environment["ConnectionStrings__Registry"] = Registry.ConnectionString;
+        environment["RabbitMq__Port"] = TestEnvironment.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["RabbitMq__VirtualHost"] = Broker.Name;
+        environment["Auth__SigningKey"] = Auth.SigningKey;
+        environment["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}";
 
         // The registry migrates its database first; the rest start beside each other.
         var registry = ServiceProcess.Start("TenantRegistry", environment, RunId, registryPort);

@@ -59,9 +59,7 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
         var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{result.TenantId}", Json))!;
         Assert.Equal(("shared", TenantStatuses.Active, "default"), (tenant.DeploymentMode, tenant.Status, tenant.Pool));
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{TestEnvironment.NginxPort}/api/customers");
-        request.Headers.Host = $"{result.TenantId}.{ControlPlaneFixture.BaseDomain}";
-        request.Headers.ConnectionClose = true;
+        using var request = EdgeRequest.Get($"{result.TenantId}.{ControlPlaneFixture.BaseDomain}", "/api/customers");
         request.Headers.Add("X-Tenant-ID", "another-shop-123456");
         var echo = await (await Edge.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>();
         Assert.Equal([result.TenantId], echo!.TenantIds);

@@ -26,22 +26,9 @@ public sealed class SharedPoolFixture : IAsyncLifetime
 
     public ServiceProvider Services(string? failAfterStep = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Provisioning:BaseDomain"] = BaseDomain,
-            ["Provisioning:PublicScheme"] = "http",
-            ["Provisioning:PublicPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Provisioning:FreeTier:PostgresConnectionString"] = Pool.ConnectionString,
-            ["Provisioning:FreeTier:ApiUrl"] = Echo.Url.ToString(),
-            ["Provisioning:FreeTier:WebUrl"] = Echo.Url.ToString(),
-            ["Routing:Driver"] = "nginx",
-            ["Routing:Nginx:Prefix"] = TestEnvironment.NginxPrefix,
-            ["Routing:Nginx:ConfigFile"] = Path.Combine(TestEnvironment.NginxPrefix, "nginx.conf"),
-            ["Routing:Nginx:RoutesDirectory"] = TestEnvironment.NginxRoutes,
-            ["Routing:Nginx:ListenPort"] = TestEnvironment.NginxPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Secrets:Directory"] = SecretsDirectory,
-            ["FaultInjection:FailAfterStep"] = failAfterStep,
-        }).Build();
+        var settings = SharedTierSettings.For(BaseDomain, Pool.ConnectionString, Echo.Url, SecretsDirectory);
+        settings["FaultInjection:FailAfterStep"] = failAfterStep;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section));

@@ -50,9 +50,7 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
 
         foreach (var path in new[] { "/", "/api/work-orders" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{TestEnvironment.NginxPort}{path}");
-            request.Headers.Host = $"{command.TenantId}.{SharedPoolFixture.BaseDomain}";
-            request.Headers.ConnectionClose = true;
+            using var request = EdgeRequest.Get($"{command.TenantId}.{SharedPoolFixture.BaseDomain}", path);
             request.Headers.Add("X-Tenant-ID", "someone-else-abc123");
             using var response = await Http.SendAsync(request);
             response.EnsureSuccessStatusCode();
@@ -62,9 +60,7 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
         }
 
         // An unknown host gets nothing from the edge, not somebody's tenant.
-        using var unknown = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{TestEnvironment.NginxPort}/");
-        unknown.Headers.Host = $"nobody-zzzzzz.{SharedPoolFixture.BaseDomain}";
-        unknown.Headers.ConnectionClose = true;
+        using var unknown = EdgeRequest.Get($"nobody-zzzzzz.{SharedPoolFixture.BaseDomain}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Http.SendAsync(unknown)).StatusCode);
     }
 
@@ -196,9 +192,7 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
         Assert.True(await provisioner.RemoveAsync("default", names, CancellationToken.None));
 
         Assert.False((await PoolInspector.InspectAsync(fixture.Pool, fixture.SecretsDirectory, command.TenantId)).Any);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{TestEnvironment.NginxPort}/");
-        request.Headers.Host = $"{command.TenantId}.{SharedPoolFixture.BaseDomain}";
-        request.Headers.ConnectionClose = true;
+        using var request = EdgeRequest.Get($"{command.TenantId}.{SharedPoolFixture.BaseDomain}");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Http.SendAsync(request)).StatusCode);
     }
 
