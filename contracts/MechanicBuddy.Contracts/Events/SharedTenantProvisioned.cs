@@ -10,4 +10,7 @@ public record SharedTenantProvisioned
     public required string ApiUrl { get; init; }
     public required string Namespace { get; init; }
     public required DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>Every step the worker reported, also sent one by one as <see cref="TenantProvisioningProgressed"/>.</summary>
+    public IReadOnlyList<ProvisioningStepRecord> Steps { get; init; } = [];
 }

@@ -9,4 +9,7 @@ public record SharedTenantProvisioningFailed
     public required string Reason { get; init; }
     public required bool Compensated { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
+
+    /// <summary>Every step the worker reported, also sent one by one as <see cref="TenantProvisioningProgressed"/>.</summary>
+    public IReadOnlyList<ProvisioningStepRecord> Steps { get; init; } = [];
 }

@@ -15,15 +15,23 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        var outcome = await provisioner.ProvisionAsync(command, progress => context.Publish(new TenantProvisioningProgressed
+        var steps = new List<ProvisioningStepRecord>();
+        var outcome = await provisioner.ProvisionAsync(command, progress =>
         {
-            CorrelationId = command.CorrelationId,
-            TenantId = command.TenantId,
-            Step = progress.Step,
-            Outcome = progress.Outcome,
-            Message = progress.Message,
-            Timestamp = progress.Timestamp,
-        }), context.CancellationToken);
+            lock (steps)
+            {
+                steps.Add(new ProvisioningStepRecord { Step = progress.Step, Outcome = progress.Outcome, Message = progress.Message, Timestamp = progress.Timestamp });
+            }
+            return context.Publish(new TenantProvisioningProgressed
+            {
+                CorrelationId = command.CorrelationId,
+                TenantId = command.TenantId,
+                Step = progress.Step,
+                Outcome = progress.Outcome,
+                Message = progress.Message,
+                Timestamp = progress.Timestamp,
+            });
+        }, context.CancellationToken);
 
         switch (outcome)
         {
@@ -38,6 +46,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                     ApiUrl = done.ApiUrl,
                     Namespace = options.Value.FreeTier.Namespace,
                     CompletedAt = clock.GetUtcNow(),
+                    Steps = steps,
                 });
                 break;
             case SharedProvisioningOutcome.Failed failed:
@@ -49,6 +58,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                     Reason = failed.Reason,
                     Compensated = failed.Compensated,
                     FailedAt = clock.GetUtcNow(),
+                    Steps = steps,
                 });
                 break;
         }

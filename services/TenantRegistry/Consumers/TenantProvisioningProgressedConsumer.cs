@@ -12,7 +12,6 @@ public sealed class TenantProvisioningProgressedConsumer(IProvisioningLog log) :
     {
         var message = context.Message;
         var entry = new ProvisioningLogEntry { Timestamp = message.Timestamp, Step = message.Step, Outcome = message.Outcome, Message = message.Message };
-        var key = $"progress:{context.MessageId ?? NewId.NextGuid()}";
-        return log.AppendAsync(message.TenantId, entry, key, context.CancellationToken);
+        return log.AppendAsync(message.TenantId, entry, IProvisioningLog.StepKey(message.TenantId, entry), context.CancellationToken);
     }
 }

@@ -8,4 +8,11 @@ public interface IProvisioningLog
     Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProvisioningLogEntry>> ReadAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The key of a worker's step entry, the same whether it arrives as a progress event or inside the completion
+    /// event, so it is logged once whichever comes first.
+    /// </summary>
+    static string StepKey(string tenantId, ProvisioningLogEntry entry) =>
+        $"step:{tenantId}:{entry.Step}:{entry.Outcome}:{entry.Timestamp.UtcTicks}";
 }

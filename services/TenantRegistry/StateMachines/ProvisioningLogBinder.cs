@@ -17,4 +17,18 @@ public static class ProvisioningLogBinder
             var entry = new ProvisioningLogEntry { Timestamp = clock.GetUtcNow(), Step = step, Outcome = outcome, Message = message(context) };
             return log.AppendAsync(context.Saga.TenantId, entry, $"saga:{context.MessageId}:{step}", context.CancellationToken);
         });
+
+    /// <summary>Appends the worker's step records carried by a completion or failure event, before the state changes.</summary>
+    public static EventActivityBinder<TenantState, T> AppendSteps<T>(this EventActivityBinder<TenantState, T> binder,
+        Func<T, IReadOnlyList<Contracts.ProvisioningStepRecord>> steps)
+        where T : class =>
+        binder.ThenAsync(async context =>
+        {
+            var log = context.GetServiceOrCreateInstance<IProvisioningLog>();
+            foreach (var step in steps(context.Message))
+            {
+                var entry = new ProvisioningLogEntry { Timestamp = step.Timestamp, Step = step.Step, Outcome = step.Outcome, Message = step.Message };
+                await log.AppendAsync(context.Saga.TenantId, entry, IProvisioningLog.StepKey(context.Saga.TenantId, entry), context.CancellationToken);
+            }
+        });
 }

@@ -99,6 +99,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                     saga.HelmRelease = null;
                     saga.ProvisionedAt = context.Message.CompletedAt;
                 })
+                .AppendSteps(message => message.Steps)
                 .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
                 .Publish(context => new TenantProvisioned
                 {
@@ -122,6 +123,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                     context.Saga.FailedAt = context.Message.FailedAt;
                 })
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+                .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
                 .Publish(context => new TenantProvisioningFailed
                 {

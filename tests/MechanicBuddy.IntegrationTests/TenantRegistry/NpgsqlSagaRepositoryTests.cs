@@ -57,6 +57,57 @@ public sealed class NpgsqlSagaRepositoryTests
     }
 
     [Fact]
+    public async Task Worker_steps_are_in_the_log_when_the_tenant_turns_active_and_logged_once_whichever_way_they_arrive()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(new SharedPoolOptions { Name = "default", MaxTenantsPerInstance = 10 });
+        await using (database)
+        await using (provider)
+        {
+            var harness = provider.GetRequiredService<ITestHarness>();
+            var signup = Signup("Logged Lugnuts", "log@example.com");
+            await RequestAsync(provider, signup);
+            var at = DateTimeOffset.UtcNow;
+            var steps = new[] { "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting" }
+                .Select((step, i) => new ProvisioningStepRecord { Step = step, Outcome = "completed", Message = step, Timestamp = at.AddMilliseconds(i) })
+                .ToList();
+            // Only the first step's progress event arrives before completion; the completion repeats all four.
+            await harness.Bus.Publish(new TenantProvisioningProgressed
+            {
+                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = steps[0].Step, Outcome = steps[0].Outcome,
+                Message = steps[0].Message, Timestamp = steps[0].Timestamp,
+            });
+            Assert.True(await harness.Consumed.Any<TenantProvisioningProgressed>());
+
+            await harness.Bus.Publish(new SharedTenantProvisioned
+            {
+                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
+                Namespace = TenantNames.SharedNamespace, CompletedAt = DateTimeOffset.UtcNow, Steps = steps,
+            });
+            Assert.NotNull(await harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>().Exists(signup.CorrelationId, m => m.Active));
+            var log = provider.GetRequiredService<IProvisioningLog>();
+            var atActive = await log.ReadAsync(signup.TenantId, CancellationToken.None);
+            Assert.Equal(["Accepted", "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting", "Completed"], atActive.Select(e => e.Step));
+
+            // The rest of the progress events arrive late and add nothing.
+            foreach (var step in steps.Skip(1))
+            {
+                await harness.Bus.Publish(new TenantProvisioningProgressed
+                {
+                    CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = step.Step, Outcome = step.Outcome, Message = step.Message,
+                    Timestamp = step.Timestamp,
+                });
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (harness.Consumed.Select<TenantProvisioningProgressed>().Count() < 4 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(atActive.Select(e => e.Step), (await log.ReadAsync(signup.TenantId, CancellationToken.None)).Select(e => e.Step));
+        }
+    }
+
+    [Fact]
     public async Task A_stale_update_is_refused_with_a_concurrency_exception()
     {
         var (provider, database) = await RegistryHarness.StartAsync(new SharedPoolOptions { Name = "default", MaxTenantsPerInstance = 10 });

@@ -35,6 +35,7 @@ public static class RegistryHarness
                         saga.UseInMemoryOutbox(context);
                     })
                     .NpgsqlRepository<TenantState, TenantSagaTable>();
+                x.AddConsumer<MechanicBuddy.TenantRegistry.Consumers.TenantProvisioningProgressedConsumer>();
             })
             .BuildServiceProvider(true);
         await provider.GetRequiredService<MassTransit.Testing.ITestHarness>().Start();
