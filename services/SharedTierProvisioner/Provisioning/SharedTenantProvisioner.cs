@@ -71,7 +71,9 @@ public sealed class SharedTenantProvisioner(
         await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password);
         IReadOnlyList<string> ran = [];
         await RunStepAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
-            () => Task.Run(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken), cancellationToken);
+            // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
+            () => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+                TaskScheduler.Default), cancellationToken);
 
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
             provisioning.Value.FreeTier.MechanicLimit);

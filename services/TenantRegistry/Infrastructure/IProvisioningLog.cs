@@ -5,7 +5,11 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 /// <summary>The tenant's provisioning log: append-only, each entry at most once per dedup key.</summary>
 public interface IProvisioningLog
 {
-    Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken);
+    Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken) =>
+        AppendAsync(tenantId, [(entry, dedupKey)], cancellationToken);
+
+    /// <summary>Several entries in one round trip.</summary>
+    Task AppendAsync(string tenantId, IReadOnlyList<(ProvisioningLogEntry Entry, string DedupKey)> entries, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ProvisioningLogEntry>> ReadAsync(string tenantId, CancellationToken cancellationToken);
 

@@ -5,21 +5,30 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
 public sealed class NpgsqlProvisioningLog(NpgsqlDataSource registry) : IProvisioningLog
 {
-    public async Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken)
+    public async Task AppendAsync(string tenantId, IReadOnlyList<(ProvisioningLogEntry Entry, string DedupKey)> entries, CancellationToken cancellationToken)
     {
-        await using var command = registry.CreateCommand(
-            """
-            INSERT INTO provisioning_log (tenant_id, logged_at, step, outcome, message, dedup_key)
-            VALUES (@tenant, @at, @step, @outcome, @message, @key)
-            ON CONFLICT (dedup_key) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("tenant", tenantId);
-        command.Parameters.AddWithValue("at", entry.Timestamp);
-        command.Parameters.AddWithValue("step", entry.Step);
-        command.Parameters.AddWithValue("outcome", entry.Outcome);
-        command.Parameters.AddWithValue("message", entry.Message);
-        command.Parameters.AddWithValue("key", dedupKey);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        await using var batch = registry.CreateBatch();
+        foreach (var (entry, key) in entries)
+        {
+            var command = new NpgsqlBatchCommand(
+                """
+                INSERT INTO provisioning_log (tenant_id, logged_at, step, outcome, message, dedup_key)
+                VALUES (@tenant, @at, @step, @outcome, @message, @key)
+                ON CONFLICT (dedup_key) DO NOTHING
+                """);
+            command.Parameters.AddWithValue("tenant", tenantId);
+            command.Parameters.AddWithValue("at", entry.Timestamp);
+            command.Parameters.AddWithValue("step", entry.Step);
+            command.Parameters.AddWithValue("outcome", entry.Outcome);
+            command.Parameters.AddWithValue("message", entry.Message);
+            command.Parameters.AddWithValue("key", key);
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<ProvisioningLogEntry>> ReadAsync(string tenantId, CancellationToken cancellationToken)

@@ -22,13 +22,13 @@ public static class ProvisioningLogBinder
     public static EventActivityBinder<TenantState, T> AppendSteps<T>(this EventActivityBinder<TenantState, T> binder,
         Func<T, IReadOnlyList<Contracts.ProvisioningStepRecord>> steps)
         where T : class =>
-        binder.ThenAsync(async context =>
+        binder.ThenAsync(context =>
         {
-            var log = context.GetServiceOrCreateInstance<IProvisioningLog>();
-            foreach (var step in steps(context.Message))
-            {
-                var entry = new ProvisioningLogEntry { Timestamp = step.Timestamp, Step = step.Step, Outcome = step.Outcome, Message = step.Message };
-                await log.AppendAsync(context.Saga.TenantId, entry, IProvisioningLog.StepKey(context.Saga.TenantId, entry), context.CancellationToken);
-            }
+            var tenantId = context.Saga.TenantId;
+            var entries = steps(context.Message)
+                .Select(step => new ProvisioningLogEntry { Timestamp = step.Timestamp, Step = step.Step, Outcome = step.Outcome, Message = step.Message })
+                .Select(entry => (entry, IProvisioningLog.StepKey(tenantId, entry)))
+                .ToList();
+            return context.GetServiceOrCreateInstance<IProvisioningLog>().AppendAsync(tenantId, entries, context.CancellationToken);
         });
 }

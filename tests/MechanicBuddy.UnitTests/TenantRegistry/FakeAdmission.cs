@@ -37,9 +37,12 @@ public sealed class FakeLog : IProvisioningLog
 {
     public ConcurrentQueue<(string TenantId, ProvisioningLogEntry Entry)> Entries { get; } = new();
 
-    public Task AppendAsync(string tenantId, ProvisioningLogEntry entry, string dedupKey, CancellationToken cancellationToken)
+    public Task AppendAsync(string tenantId, IReadOnlyList<(ProvisioningLogEntry Entry, string DedupKey)> entries, CancellationToken cancellationToken)
     {
-        Entries.Enqueue((tenantId, entry));
+        foreach (var (entry, _) in entries)
+        {
+            Entries.Enqueue((tenantId, entry));
+        }
         return Task.CompletedTask;
     }
 
