@@ -4,7 +4,7 @@ using MechanicBuddy.Contracts;
 namespace MechanicBuddy.Gateway.Consumers;
 
 /// <summary>Wakes waiting requests when a tenant becomes Active, Failed or Deprovisioned. Bound to a queue of this Gateway instance only.</summary>
-public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier) :
+public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier, ILogger<TenantLifecycleConsumer> logger) :
     IConsumer<TenantProvisioned>, IConsumer<TenantProvisioningFailed>, IConsumer<TenantDeprovisioned>
 {
     public Task Consume(ConsumeContext<TenantProvisioned> context) => Wake(context.Message.TenantId);
@@ -15,6 +15,7 @@ public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier) :
 
     Task Wake(string tenantId)
     {
+        logger.LogDebug("Lifecycle event for {TenantId}", tenantId);
         notifier.Notify(tenantId);
         return Task.CompletedTask;
     }
