@@ -48,7 +48,7 @@ async Task SignUpAsync(int i, string prefix = "Bench Garage")
 }
 
 Console.WriteLine($"warming up ({warmup} tenants per path)…");
-await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash));
+await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash, record: false));
 await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i, "Warmup Garage"));
 
 var directRun = await Latencies.MeasureAsync("direct SQL", count, concurrency, i => direct.ProvisionAsync($"Direct Garage {i}", hash));
@@ -65,4 +65,5 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput ratio
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 gateway − direct: {p50Delta:F0} ms (target ≤ 150 ms)"));
 Console.WriteLine();
 await StepBreakdown.PrintAsync(server + ";Database=mechanicbuddy_registry", "Bench Garage ");
+direct.PrintStepTimes();
 return directRun.Failures + gatewayRun.Failures == 0 ? 0 : 1;

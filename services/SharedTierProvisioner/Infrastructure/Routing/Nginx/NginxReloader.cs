@@ -86,7 +86,7 @@ public sealed class NginxReloader(IOptions<RoutingOptions> options)
             {
                 return false;
             }
-            await Task.Delay(5);
+            await Task.Delay(10);
         }
         return true;
     }

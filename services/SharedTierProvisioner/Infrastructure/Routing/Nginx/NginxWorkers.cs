@@ -16,22 +16,11 @@ public static class NginxWorkers
     public static HashSet<int> Accepting(int masterPid)
     {
         var workers = new HashSet<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var pid in Children(masterPid))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
-            {
-                continue;
-            }
             try
             {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                // Fields after the parenthesised command name: state, ppid, …
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields.Length < 2 || fields[1] != masterPid.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    continue;
-                }
-                var title = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                var title = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
                 if (title.Contains("worker process", StringComparison.Ordinal) && !title.Contains("shutting down", StringComparison.Ordinal))
                 {
                     workers.Add(pid);
@@ -46,5 +35,58 @@ public static class NginxWorkers
             }
         }
         return workers;
+    }
+
+    /// <summary>
+    /// The kernel's list of the master's children: one small read. Polled every few milliseconds during a reload, a
+    /// scan of all of /proc would cost the database real CPU on a small host, so that is only the fallback.
+    /// </summary>
+    static IEnumerable<int> Children(int masterPid)
+    {
+        var list = $"/proc/{masterPid}/task/{masterPid}/children";
+        if (File.Exists(list))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(list);
+            }
+            catch (IOException)
+            {
+                return [];
+            }
+            return text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return ScanForChildren(masterPid);
+    }
+
+    static List<int> ScanForChildren(int masterPid)
+    {
+        var children = new List<int>();
+        var parent = masterPid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // Fields after the parenthesised command name: state, ppid, …
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields.Length >= 2 && fields[1] == parent)
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        return children;
     }
 }
