@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the provisioning benchmark against a control plane of its own: fresh PostgreSQL, RabbitMQ and nginx under
 # ./var/bench on their own ports, the four services in Release, then the bench program.
-#   bench/run.sh [--tenants=60] [--concurrency=4]
+#   bench/run.sh [--tenants=100] [--concurrency=4] [--rounds=5]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \

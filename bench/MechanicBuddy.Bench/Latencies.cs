@@ -18,6 +18,10 @@ public sealed record Latencies(string Path, IReadOnlyList<double> Milliseconds, 
 
     public double TenantsPerSecond => Milliseconds.Count / Wall.TotalSeconds;
 
+    /// <summary>Rounds of one path pooled: all latencies, summed wall time.</summary>
+    public static Latencies Pool(IReadOnlyList<Latencies> rounds) =>
+        new(rounds[0].Path, rounds.SelectMany(r => r.Milliseconds).ToList(), TimeSpan.FromTicks(rounds.Sum(r => r.Wall.Ticks)), rounds.Sum(r => r.Failures));
+
     public string Row() => string.Create(CultureInfo.InvariantCulture,
         $"{Path,-22} {Milliseconds.Count,5} {Failures,5} {Percentile(50),9:F0} {Percentile(95),9:F0} {TenantsPerSecond,10:F2}");
 

@@ -11,11 +11,12 @@ using Npgsql;
 // the same run, performs the same SQL work directly; prints p50/p95 latency and tenants/s for both and their ratio.
 var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 string Setting(string name, string fallback) => settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant()) ?? fallback;
-var count = int.Parse(Setting("tenants", "60"), CultureInfo.InvariantCulture);
+var count = int.Parse(Setting("tenants", "100"), CultureInfo.InvariantCulture);
 var concurrency = int.Parse(Setting("concurrency", "4"), CultureInfo.InvariantCulture);
 var gateway = new Uri(Setting("gateway", "http://127.0.0.1:5200"));
 var token = Setting("token", "");
 var server = Setting("server", "Host=127.0.0.1;Port=55434;Username=mechanicbuddy;Password=mechanicbuddy-local");
+var rounds = int.Parse(Setting("rounds", "5"), CultureInfo.InvariantCulture);
 var warmup = Math.Max(concurrency, 4);
 
 var directDatabase = $"bench_direct_{DateTime.UtcNow:HHmmss}";
@@ -51,11 +52,22 @@ Console.WriteLine($"warming up ({warmup} tenants per path)…");
 await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash, record: false));
 await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i, "Warmup Garage"));
 
-var directRun = await Latencies.MeasureAsync("direct SQL", count, concurrency, i => direct.ProvisionAsync($"Direct Garage {i}", hash));
-var gatewayRun = await Latencies.MeasureAsync("gateway → Active", count, concurrency, i => SignUpAsync(i));
+// The paths alternate in rounds so that drift on this small machine (autovacuum, WAL, caches, a busy neighbour)
+// falls on both alike; latencies and wall times are pooled per path.
+var directRounds = new List<Latencies>();
+var gatewayRounds = new List<Latencies>();
+for (var round = 0; round < rounds; round++)
+{
+    var first = round * count / rounds;
+    var size = (round + 1) * count / rounds - first;
+    directRounds.Add(await Latencies.MeasureAsync("direct SQL", size, concurrency, i => direct.ProvisionAsync($"Direct Garage {first + i}", hash)));
+    gatewayRounds.Add(await Latencies.MeasureAsync("gateway → Active", size, concurrency, i => SignUpAsync(first + i)));
+}
+var directRun = Latencies.Pool(directRounds);
+var gatewayRun = Latencies.Pool(gatewayRounds);
 
 Console.WriteLine();
-Console.WriteLine($"free-tier provisioning, {count} tenants, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
+Console.WriteLine($"free-tier provisioning, {count} tenants per path in {rounds} alternating rounds, {concurrency} concurrent clients, {Environment.ProcessorCount} cores");
 Console.WriteLine($"{"path",-22} {"ok",5} {"fail",5} {"p50 ms",9} {"p95 ms",9} {"tenants/s",10}");
 Console.WriteLine(directRun.Row());
 Console.WriteLine(gatewayRun.Row());
