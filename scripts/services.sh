@@ -20,11 +20,19 @@ signing_key() {
   cat "$file"
 }
 
+registry_key() {
+  local file=$VAR/registry-api-key
+  if [ ! -s "$file" ]; then
+    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$file")
+  fi
+  cat "$file"
+}
+
 common_env() {
   export Routing__Nginx__Prefix=$VAR/nginx Routing__Nginx__ConfigFile=$VAR/nginx/nginx.conf Routing__Nginx__RoutesDirectory=$VAR/nginx/routes \
     Routing__Nginx__ListenPort=${MB_NGINX_PORT:-8480} Provisioning__PublicPort=${MB_NGINX_PORT:-8480} Secrets__Directory=$VAR/secrets \
     RabbitMq__Port=${MB_AMQP_PORT:-5672} Services__TenantRegistry__BaseUrl=http://127.0.0.1:${PORTS[TenantRegistry]} \
-    Auth__SigningKey=$(signing_key) DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+    Auth__SigningKey=$(signing_key) Registry__ApiKey=$(registry_key) Services__TenantRegistry__ApiKey=$(registry_key) DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 }
 
 dll_of() { echo "$root/services/$1/bin/$CONFIGURATION/net10.0/MechanicBuddy.$1.dll"; }

@@ -50,11 +50,17 @@ public static class GatewayExtensions
 
         var registryUrl = builder.Configuration["Services:TenantRegistry:BaseUrl"]
             ?? throw new InvalidOperationException("Services:TenantRegistry:BaseUrl is required");
+        var registryKey = builder.Configuration["Services:TenantRegistry:ApiKey"];
+        if (string.IsNullOrEmpty(registryKey))
+        {
+            throw new InvalidOperationException("Services:TenantRegistry:ApiKey is required (the registry's Registry:ApiKey)");
+        }
         builder.Services.AddRefitGeneratedClient<ITenantRegistryApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
             .ConfigureHttpClient(c =>
             {
                 c.BaseAddress = new Uri(registryUrl);
                 c.Timeout = TimeSpan.FromSeconds(10);
+                c.DefaultRequestHeaders.Add("X-Service-Key", registryKey);
             });
 
         builder.AddMechanicBuddyBus(x =>

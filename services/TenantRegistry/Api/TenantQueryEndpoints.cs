@@ -14,7 +14,7 @@ public static class TenantQueryEndpoints
 
     public static IEndpointRouteBuilder MapTenantQueries(this IEndpointRouteBuilder app)
     {
-        var tenants = app.MapGroup("/api/tenants");
+        var tenants = app.MapGroup("/api/tenants").AddEndpointFilter<ServiceKeyFilter>();
 
         tenants.MapGet("/", async Task<Results<Ok<IReadOnlyList<TenantDto>>, ValidationProblem>> (
             TenantQueries queries, string? status, int? limit, int? offset, CancellationToken cancellationToken) =>

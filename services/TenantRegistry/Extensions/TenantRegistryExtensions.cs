@@ -18,6 +18,7 @@ public static class TenantRegistryExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Registry is required");
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<RegistryApiOptions>().Bind(builder.Configuration.GetSection(RegistryApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>();
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();

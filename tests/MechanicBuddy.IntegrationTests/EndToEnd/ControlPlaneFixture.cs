@@ -18,6 +18,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public RabbitVirtualHost Broker { get; private set; } = null!;
     public EchoBackend Echo { get; private set; } = null!;
     public AuthOptions Auth { get; } = new() { SigningKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) };
+    public string RegistryKey { get; } = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
+    public ServiceProcess RegistryService => Services.Single(s => s.Name == "TenantRegistry");
     public string SecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-secrets");
     public List<ServiceProcess> Services { get; } = [];
     public ServiceProcess Gateway => Services.Single(s => s.Name == "Gateway");
@@ -37,6 +39,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         environment["RabbitMq__VirtualHost"] = Broker.Name;
         environment["Auth__SigningKey"] = Auth.SigningKey;
         environment["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}";
+        environment["Registry__ApiKey"] = RegistryKey;
+        environment["Services__TenantRegistry__ApiKey"] = RegistryKey;
 
         // The registry migrates its database first; the rest start beside each other.
         var registry = ServiceProcess.Start("TenantRegistry", environment, RunId, registryPort);

@@ -119,6 +119,24 @@ public sealed class GatewayGuardTests(ControlPlaneFixture plane)
     }
 
     [Fact]
+    public async Task The_registry_serves_tenant_data_only_to_holders_of_the_service_key()
+    {
+        using var direct = new HttpClient { BaseAddress = plane.RegistryService.Url };
+        var refused = await direct.GetAsync("/api/tenants");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/api/tenants/quick-fix-x7y8z9/log")).StatusCode);
+
+        direct.DefaultRequestHeaders.Add("X-Service-Key", "wrong-" + plane.RegistryKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await direct.GetAsync("/api/tenants")).StatusCode);
+
+        using var keyed = new HttpClient { BaseAddress = plane.RegistryService.Url };
+        keyed.DefaultRequestHeaders.Add("X-Service-Key", plane.RegistryKey);
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/api/tenants")).StatusCode);
+        // Health stays open for probes.
+        Assert.Equal(HttpStatusCode.OK, (await direct.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_gateway_serves_its_openapi_document_and_interactive_docs()
     {
         using var anonymous = plane.Authorized(null);
