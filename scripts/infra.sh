@@ -61,6 +61,8 @@ SQL
 start_rabbitmq() {
   local base=$VAR/rabbitmq
   mkdir -p "$base"
+  # Erlang writes crash dumps to the current directory by default: keep them with the logs, out of the checkout.
+  export ERL_CRASH_DUMP=$VAR/log/erl_crash.dump
   export HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost RABBITMQ_MNESIA_BASE=$base/mnesia RABBITMQ_LOG_BASE=$VAR/log/rabbitmq \
     RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins RABBITMQ_CONFIG_FILE=$base/rabbitmq RABBITMQ_NODE_PORT=$AMQP_PORT \
     RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000)) RABBITMQ_PID_FILE=$base/rabbitmq.pid
@@ -119,7 +121,7 @@ stop_all() {
   local base=$VAR/rabbitmq
   if [ -f "$VAR/nginx/nginx.pid" ]; then nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s quit 2>/dev/null || true; fi
   if [ -d "$base" ]; then
-    HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+    ERL_CRASH_DUMP=$VAR/log/erl_crash.dump HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
   fi
   if [ -f "$VAR/pg/data/PG_VERSION" ]; then as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
 }
