@@ -15,9 +15,24 @@ public sealed class SharedPoolSchemas(SharedPools pools)
 {
     readonly ConcurrentDictionary<string, Lazy<Task<string>>> _prepared = new(StringComparer.Ordinal);
 
-    /// <summary>Once per pool and process: lock the database down and make its tenant group. Returns the group's name.</summary>
-    public Task<string> PreparePoolAsync(string pool, CancellationToken cancellationToken) =>
-        _prepared.GetOrAdd(pool, name => new Lazy<Task<string>>(() => PrepareAsync(name, cancellationToken))).Value;
+    /// <summary>
+    /// Once per pool and process: lock the database down and make its tenant group. Returns the group's name. Only a
+    /// success is kept: a failed or cancelled attempt is forgotten so the next signup tries again instead of failing
+    /// on a cached fault. The shared attempt is not tied to the token of whichever caller happened to start it.
+    /// </summary>
+    public async Task<string> PreparePoolAsync(string pool, CancellationToken cancellationToken)
+    {
+        var attempt = _prepared.GetOrAdd(pool, name => new Lazy<Task<string>>(() => PrepareAsync(name, CancellationToken.None)));
+        try
+        {
+            return await attempt.Value.WaitAsync(cancellationToken);
+        }
+        catch when (attempt.Value.IsFaulted || attempt.Value.IsCanceled)
+        {
+            _prepared.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(pool, attempt));
+            throw;
+        }
+    }
 
     async Task<string> PrepareAsync(string pool, CancellationToken cancellationToken)
     {
