@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Npgsql;
 
@@ -7,13 +8,11 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 /// <summary>The read side of the registry: tenants as the saga table holds them.</summary>
 public sealed class TenantQueries(NpgsqlDataSource registry)
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
-
     public async Task<TenantState?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand("SELECT data FROM tenant_sagas WHERE tenant_id = @tenant");
         command.Parameters.AddWithValue("tenant", tenantId);
-        return await command.ExecuteScalarAsync(cancellationToken) is string data ? JsonSerializer.Deserialize<TenantState>(data, Json) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is string data ? JsonSerializer.Deserialize<TenantState>(data, SagaJson.Options) : null;
     }
 
     public async Task<IReadOnlyList<TenantState>> ListAsync(string? state, int limit, int offset, CancellationToken cancellationToken)
@@ -32,7 +31,7 @@ public sealed class TenantQueries(NpgsqlDataSource registry)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            tenants.Add(JsonSerializer.Deserialize<TenantState>(reader.GetString(0), Json)!);
+            tenants.Add(JsonSerializer.Deserialize<TenantState>(reader.GetString(0), SagaJson.Options)!);
         }
         return tenants;
     }

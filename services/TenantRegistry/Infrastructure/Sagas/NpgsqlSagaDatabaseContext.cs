@@ -10,8 +10,6 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
     : IAsyncDisposable
     where TSaga : class, ISagaVersion
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
-
     public NpgsqlConnection Connection => connection;
     public NpgsqlTransaction Transaction => transaction;
 
@@ -101,7 +99,7 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
 
     static TSaga Read(NpgsqlDataReader reader)
     {
-        var saga = JsonSerializer.Deserialize<TSaga>(reader.GetString(0), Json)!;
+        var saga = JsonSerializer.Deserialize<TSaga>(reader.GetString(0), SagaJson.Options)!;
         saga.Version = reader.GetInt32(1);
         return saga;
     }
@@ -109,7 +107,7 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
     void AddParameters(NpgsqlCommand command, TSaga instance)
     {
         command.Parameters.AddWithValue("id", instance.CorrelationId);
-        command.Parameters.AddWithValue("data", JsonSerializer.Serialize(instance, Json));
+        command.Parameters.AddWithValue("data", JsonSerializer.Serialize(instance, SagaJson.Options));
         var columns = table.Columns;
         for (var i = 0; i < columns.Count; i++)
         {
