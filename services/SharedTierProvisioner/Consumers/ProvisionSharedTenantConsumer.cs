@@ -1,5 +1,6 @@
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.SharedTierProvisioner.Provisioning;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;

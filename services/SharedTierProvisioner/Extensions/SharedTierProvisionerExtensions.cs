@@ -1,16 +1,12 @@
-using System.Text.Json;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Provisioning;
+using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.SharedTierProvisioner.Consumers;
 using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
 using MechanicBuddy.SharedTierProvisioner.Provisioning;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
-using Refit;
 
 namespace MechanicBuddy.SharedTierProvisioner.Extensions;
 
@@ -19,24 +15,12 @@ public static class SharedTierProvisionerExtensions
     /// <summary>Everything Path 1 needs except the bus, so tests and the benchmark can build the provisioner without RabbitMQ.</summary>
     public static IServiceCollection AddSharedTierProvisioning(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RoutingOptions>().Bind(configuration.GetSection(RoutingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section));
-        services.AddOptions<FaultInjectionOptions>().Bind(configuration.GetSection(FaultInjectionOptions.Section));
-        services.AddSingleton(TimeProvider.System);
+        services.AddProvisioningSteps(configuration);
+        services.AddTenantRouting(configuration);
         services.AddSingleton<SharedPools>();
         services.AddSingleton<SharedPoolSchemas>();
         services.AddSingleton<ShopSchemaMigrator>();
-        services.AddSingleton<ITenantSecretStore, FileTenantSecretStore>();
         services.AddSingleton<SharedTenantProvisioner>();
-        services.AddSingleton<NginxReloader>();
-        services.AddHttpClient(NginxRouteDriver.ProbeClient, c => c.Timeout = TimeSpan.FromSeconds(2));
-        services.AddRefitGeneratedClient<INginxProxyManagerApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
-            .ConfigureHttpClient((sp, c) => c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Npm.BaseUrl));
-        services.AddSingleton<NginxRouteDriver>();
-        services.AddSingleton<NpmRouteDriver>();
-        services.AddSingleton<ITenantRouteDriver>(sp => sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Driver == "npm"
-            ? sp.GetRequiredService<NpmRouteDriver>()
-            : sp.GetRequiredService<NginxRouteDriver>());
         return services;
     }
 

@@ -1,12 +1,12 @@
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.Provisioning.Secrets;
+using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace MechanicBuddy.SharedTierProvisioner.Provisioning;
 
@@ -22,12 +22,9 @@ public sealed class SharedTenantProvisioner(
     ITenantRouteDriver routes,
     ITenantSecretStore secrets,
     IOptions<ProvisioningOptions> provisioning,
-    IOptions<FaultInjectionOptions> faults,
-    TimeProvider clock,
+    StepRunner steps,
     ILogger<SharedTenantProvisioner> logger)
 {
-    const int TransientAttempts = 3;
-
     public async Task<SharedProvisioningOutcome> ProvisionAsync(ProvisionSharedTenant command, Func<ProvisioningProgress, Task> onProgress,
         CancellationToken cancellationToken)
     {
@@ -41,18 +38,18 @@ public sealed class SharedTenantProvisioner(
             // much as the migrations). The tenant becomes Active only when both branches are done; if either fails,
             // everything of both is removed.
             var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
-            var routing = RunStepAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
+            var routing = steps.RunAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
                 () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var database = BuildDatabaseAsync(command, names, onProgress, cancellationToken);
             await Task.WhenAll(database, routing);
 
             return new SharedProvisioningOutcome.Succeeded(tenantUrl, tenantUrl + "/api", names.Schema);
         }
-        catch (StepFailedException failure) when (failure.InnerException is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
         {
-            var reason = Describe(failure.InnerException!);
+            var reason = StepRunner.Describe(failure.InnerException!);
             logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
-            await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, clock.GetUtcNow()));
+            await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, steps.Clock.GetUtcNow()));
             var compensated = await CompensateAsync(command.Pool, names, onProgress, cancellationToken);
             return new SharedProvisioningOutcome.Failed(failure.Step, reason, compensated);
         }
@@ -62,7 +59,7 @@ public sealed class SharedTenantProvisioner(
         CancellationToken cancellationToken)
     {
         var password = "";
-        await RunStepAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
+        await steps.RunAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
         {
             password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
             await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
@@ -70,22 +67,22 @@ public sealed class SharedTenantProvisioner(
 
         await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password);
         IReadOnlyList<string> ran = [];
-        await RunStepAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
+        await steps.RunAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
             () => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default), cancellationToken);
 
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
             provisioning.Value.FreeTier.MechanicLimit);
-        await RunStepAsync(SharedTenantSteps.SeedData, "admin user and default settings", onProgress,
+        await steps.RunAsync(SharedTenantSteps.SeedData, "admin user and default settings", onProgress,
             () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
     /// <summary>Removes route, schema, role and secret; true when all of it is gone.</summary>
     public async Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken)
     {
-        await WithTransientRetryAsync(() => routes.RemoveRouteAsync(names.TenantId, cancellationToken), cancellationToken);
-        await WithTransientRetryAsync(() => schemas.DropTenantAsync(pool, names, cancellationToken), cancellationToken);
+        await StepRunner.WithTransientRetryAsync(() => routes.RemoveRouteAsync(names.TenantId, cancellationToken), cancellationToken);
+        await StepRunner.WithTransientRetryAsync(() => schemas.DropTenantAsync(pool, names, cancellationToken), cancellationToken);
         await secrets.DeleteAsync(names.TenantId, cancellationToken);
         var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
         return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
@@ -97,71 +94,14 @@ public sealed class SharedTenantProvisioner(
         {
             var removed = await RemoveAsync(pool, names, cancellationToken);
             await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Compensated,
-                removed ? "route, schema, role and secret removed" : "some pieces could not be verified as removed", clock.GetUtcNow()));
+                removed ? "route, schema, role and secret removed" : "some pieces could not be verified as removed", steps.Clock.GetUtcNow()));
             return removed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Compensation for {TenantId} failed", names.TenantId);
-            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Failed, Describe(ex), clock.GetUtcNow()));
+            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Failed, StepRunner.Describe(ex), steps.Clock.GetUtcNow()));
             return false;
         }
     }
-
-    Task RunStepAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action, CancellationToken cancellationToken) =>
-        RunStepAsync(step, () => message, onProgress, action, cancellationToken);
-
-    /// <summary>Runs one step; whatever goes wrong in it surfaces as a <see cref="StepFailedException"/> naming the step.</summary>
-    async Task RunStepAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            await WithTransientRetryAsync(action, cancellationToken);
-            await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
-            faults.Value.AfterStep(step);
-        }
-        catch (Exception ex)
-        {
-            throw new StepFailedException(step, ex);
-        }
-    }
-
-    sealed class StepFailedException(string step, Exception inner) : Exception($"{step} failed: {inner.Message}", inner)
-    {
-        public string Step { get; } = step;
-    }
-
-    /// <summary>A dropped connection or a serialization conflict deserves another try; a real error does not.</summary>
-    static async Task WithTransientRetryAsync(Func<Task> action, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (Exception ex) when (attempt < TransientAttempts && IsTransient(ex))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt * attempt), cancellationToken);
-            }
-        }
-    }
-
-    static bool IsTransient(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or "XX000",
-        NpgsqlException npgsql => npgsql.IsTransient,
-        HttpRequestException or TimeoutException => true,
-        _ => ex.InnerException is not null && IsTransient(ex.InnerException),
-    };
-
-    /// <summary>The real reason, as an operator needs it: SQL state and server message for PostgreSQL errors.</summary>
-    public static string Describe(Exception ex) => ex switch
-    {
-        PostgresException pg => $"PostgreSQL {pg.SqlState}: {pg.MessageText}",
-        ShopMigrationException migration when migration.InnerException is PostgresException pg => $"migration {migration.Script} failed: PostgreSQL {pg.SqlState}: {pg.MessageText}",
-        _ => ex.Message,
-    };
 }

@@ -1,5 +1,5 @@
 using MechanicBuddy.IntegrationTests.Support;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.IntegrationTests.SharedTierProvisioner;

@@ -1,4 +1,5 @@
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.SharedTierProvisioner.Extensions;
 using MechanicBuddy.SharedTierProvisioner.Provisioning;

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using MechanicBuddy.IntegrationTests.Support;
+using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.SharedTierProvisioner.Provisioning;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantDatabase;

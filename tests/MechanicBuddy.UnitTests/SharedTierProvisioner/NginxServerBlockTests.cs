@@ -1,5 +1,5 @@
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.Provisioning.Routing.Nginx;
 
 namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using MechanicBuddy.SharedTierProvisioner.Extensions;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
-using MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.Provisioning.Routing.Npm;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

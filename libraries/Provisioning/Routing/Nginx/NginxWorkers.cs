@@ -1,4 +1,4 @@
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>
 /// The nginx master's accepting workers, read from /proc. After a reload nginx starts new workers and only ~100 ms

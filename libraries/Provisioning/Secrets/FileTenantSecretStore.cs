@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using MechanicBuddy.Tenancy;
 using Microsoft.Extensions.Options;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
+namespace MechanicBuddy.Provisioning.Secrets;
 
 public sealed class SecretsOptions
 {

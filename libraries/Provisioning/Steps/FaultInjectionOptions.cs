@@ -1,4 +1,4 @@
-namespace MechanicBuddy.SharedTierProvisioner.Provisioning;
+namespace MechanicBuddy.Provisioning.Steps;
 
 /// <summary>
 /// Section <c>FaultInjection</c>, for tests and game days only: fail right after the named step so its compensation can be

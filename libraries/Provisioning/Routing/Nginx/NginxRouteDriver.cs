@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>The local edge: writes the tenant's server block into nginx's routes directory, reloads, and waits until nginx serves it.</summary>
 public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxReloader reloader, IHttpClientFactory httpClients) : ITenantRouteDriver
@@ -55,7 +55,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
     }
 
     static string? HostnameIn(string serverBlock) =>
-        serverBlock.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("server_name ", StringComparison.Ordinal))?["server_name ".Length..].TrimEnd(';');
+        serverBlock.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("server_name ", StringComparison.Ordinal))?["server_name ".Length..].TrimEnd(';').Split(' ')[0];
 
     public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
 

@@ -1,4 +1,4 @@
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Secrets;
+namespace MechanicBuddy.Provisioning.Secrets;
 
 /// <summary>Where tenant credentials live. Only references to them ever leave the provisioner.</summary>
 public interface ITenantSecretStore

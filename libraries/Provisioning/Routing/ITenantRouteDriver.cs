@@ -1,4 +1,4 @@
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
+namespace MechanicBuddy.Provisioning.Routing;
 
 /// <summary>The edge in front of the shared API/Web: one host route per tenant that injects X-Tenant-ID.</summary>
 public interface ITenantRouteDriver

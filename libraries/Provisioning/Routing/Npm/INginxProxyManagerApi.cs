@@ -1,6 +1,6 @@
 using Refit;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
+namespace MechanicBuddy.Provisioning.Routing.Npm;
 
 /// <summary>The slice of Nginx Proxy Manager's REST API (backend/schema) the shared tier uses.</summary>
 public interface INginxProxyManagerApi

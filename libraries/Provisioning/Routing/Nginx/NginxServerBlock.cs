@@ -1,7 +1,7 @@
 using System.Text;
 using MechanicBuddy.Tenancy;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>Renders one tenant's server block. Every interpolated value is validated here, so no input can add directives.</summary>
 public static class NginxServerBlock
@@ -14,14 +14,14 @@ public static class NginxServerBlock
     public static string Render(TenantRoute route, string listenAddress, int listenPort)
     {
         var tenantId = TenantIds.Require(route.TenantId);
-        var host = RequireHostname(route.Hostname);
+        var hosts = string.Join(' ', route.AllHostnames.Select(RequireHostname));
         var web = RequireUpstream(route.WebUpstream);
         var api = RequireUpstream(route.ApiUpstream);
         var sb = new StringBuilder();
-        sb.Append("# MechanicBuddy tenant route: ").Append(tenantId).Append(" (written by the SharedTierProvisioner; do not edit)\n");
+        sb.Append("# MechanicBuddy tenant route: ").Append(tenantId).Append(" (written by MechanicBuddy provisioning; do not edit)\n");
         sb.Append("server {\n");
         sb.Append("    listen ").Append(listenAddress).Append(':').Append(listenPort).Append(";\n");
-        sb.Append("    server_name ").Append(host).Append(";\n");
+        sb.Append("    server_name ").Append(hosts).Append(";\n");
         sb.Append("    location = ").Append(ProbePath).Append(" {\n");
         sb.Append("        default_type text/plain;\n");
         sb.Append("        return 200 \"").Append(tenantId).Append("\";\n");

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>kill(2): "nginx -s reload" would re-parse the whole configuration only to find the master's pid, which we already know.</summary>
 public static partial class UnixSignals

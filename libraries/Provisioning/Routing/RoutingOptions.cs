@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing;
+namespace MechanicBuddy.Provisioning.Routing;
 
 /// <summary>Section <c>Routing</c>: which edge the shared tier's routes go to.</summary>
 public sealed class RoutingOptions

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Nginx;
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>
 /// Tests and reloads nginx's configuration, coalescing concurrent requests: a caller that arrives while a reload runs

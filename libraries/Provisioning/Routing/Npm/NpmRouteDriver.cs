@@ -4,7 +4,7 @@ using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 using Refit;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
+namespace MechanicBuddy.Provisioning.Routing.Npm;
 
 /// <summary>
 /// Routes through Nginx Proxy Manager. X-Tenant-ID is set in custom locations for "/" and "/api" because NPM ignores
@@ -78,7 +78,7 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
         var certificate = routing.Value.Npm.CertificateId;
         return new NpmProxyHostRequest
         {
-            DomainNames = [route.Hostname],
+            DomainNames = [.. route.AllHostnames],
             ForwardScheme = route.WebUpstream.Scheme,
             ForwardHost = route.WebUpstream.Host,
             ForwardPort = route.WebUpstream.Port,

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Routing.Npm;
+namespace MechanicBuddy.Provisioning.Routing.Npm;
 
 public sealed record NpmTokenRequest(
     [property: JsonPropertyName("identity")] string Identity,

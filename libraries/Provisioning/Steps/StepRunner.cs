@@ -1,0 +1,78 @@
+using MechanicBuddy.TenantDatabase;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MechanicBuddy.Provisioning.Steps;
+
+/// <summary>
+/// Runs a worker's steps one at a time: transient errors are retried, success is reported as progress, and anything
+/// else surfaces as a <see cref="StepFailedException"/> naming the step, so the worker can compensate and say why.
+/// </summary>
+public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, TimeProvider clock)
+{
+    const int TransientAttempts = 3;
+
+    public TimeProvider Clock => clock;
+
+    public Task RunAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action, CancellationToken cancellationToken) =>
+        RunAsync(step, () => message, onProgress, action, cancellationToken);
+
+    public async Task RunAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithTransientRetryAsync(action, cancellationToken);
+            await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
+            faults.Value.AfterStep(step);
+        }
+        catch (Exception ex)
+        {
+            throw new StepFailedException(step, ex);
+        }
+    }
+
+    public ProvisioningProgress Progress(string step, string outcome, string message) => new(step, outcome, message, clock.GetUtcNow());
+
+    /// <summary>A dropped connection or a serialization conflict deserves another try; a real error does not.</summary>
+    public static async Task WithTransientRetryAsync(Func<Task> action, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception ex) when (attempt < TransientAttempts && IsTransient(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt * attempt), cancellationToken);
+            }
+        }
+    }
+
+    static bool IsTransient(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or "XX000",
+        NpgsqlException npgsql => npgsql.IsTransient,
+        HttpRequestException or TimeoutException => true,
+        _ => ex.InnerException is not null && IsTransient(ex.InnerException),
+    };
+
+    /// <summary>The real reason, as an operator needs it: SQL state and server message for PostgreSQL errors.</summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        StepFailedException step when step.InnerException is not null => Describe(step.InnerException),
+        PostgresException pg => $"PostgreSQL {pg.SqlState}: {pg.MessageText}",
+        ShopMigrationException migration when migration.InnerException is PostgresException pg => $"migration {migration.Script} failed: PostgreSQL {pg.SqlState}: {pg.MessageText}",
+        _ => ex.Message,
+    };
+}
+
+public sealed class StepFailedException(string step, Exception inner) : Exception($"{step} failed: {inner.Message}", inner)
+{
+    public string Step { get; } = step;
+
+    /// <summary>True when the step stopped only because the worker is shutting down (the message will be redelivered).</summary>
+    public bool IsCancellation(CancellationToken cancellationToken) => InnerException is OperationCanceledException && cancellationToken.IsCancellationRequested;
+}
