@@ -11,6 +11,8 @@ public record TenantDto
     public string? DeploymentMode { get; init; }
     public string? Namespace { get; init; }
     public string? HelmRelease { get; init; }
+    /// <summary>Dedicated tenants: "kubernetes" or "single-host".</summary>
+    public string? Platform { get; init; }
     public string? TenantUrl { get; init; }
     public string? ApiUrl { get; init; }
     public required string Status { get; init; }

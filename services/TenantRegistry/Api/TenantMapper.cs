@@ -19,6 +19,7 @@ public static class TenantMapper
         DeploymentMode = saga.DeploymentMode,
         Namespace = saga.Namespace,
         HelmRelease = saga.HelmRelease,
+        Platform = saga.Platform,
         TenantUrl = saga.TenantUrl,
         ApiUrl = saga.ApiUrl,
         Status = saga.CurrentState,

@@ -25,6 +25,9 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
     public Event<SharedTenantProvisioningFailed> SharedProvisioningFailed { get; private set; } = null!;
     public Event<DeprovisionTenant> DeprovisionRequested { get; private set; } = null!;
     public Event<SharedTenantDeprovisioned> SharedDeprovisioned { get; private set; } = null!;
+    public Event<DedicatedTenantProvisioned> DedicatedProvisioned { get; private set; } = null!;
+    public Event<DedicatedTenantProvisioningFailed> DedicatedProvisioningFailed { get; private set; } = null!;
+    public Event<DedicatedTenantDeprovisioned> DedicatedDeprovisioned { get; private set; } = null!;
 
     public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
     {
@@ -33,6 +36,9 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         Event(() => SharedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => SharedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => SharedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => DedicatedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => DedicatedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => DedicatedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => DeprovisionRequested, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
@@ -101,38 +107,39 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 })
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
-                .Publish(context => new TenantProvisioned
-                {
-                    TenantId = context.Saga.TenantId,
-                    CompanyName = context.Saga.CompanyName,
-                    SubscriptionTier = context.Saga.SubscriptionTier,
-                    OwnerEmail = context.Saga.OwnerEmail,
-                    DeploymentMode = context.Saga.DeploymentMode!,
-                    TenantUrl = context.Saga.TenantUrl!,
-                    ApiUrl = context.Saga.ApiUrl!,
-                    ProvisionedAt = context.Saga.ProvisionedAt!.Value,
-                })
+                .Publish(context => ProvisionedEvent(context.Saga))
                 .TransitionTo(Active),
             When(SharedProvisioningFailed)
-                .Then(context =>
-                {
-                    context.Saga.FailedStep = context.Message.Step;
-                    context.Saga.FailureReason = context.Message.Compensated
-                        ? context.Message.Reason
-                        : $"{context.Message.Reason} (cleanup incomplete: see the provisioning log)";
-                    context.Saga.FailedAt = context.Message.FailedAt;
-                })
+                .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .Publish(context => new TenantProvisioningFailed
+                .Publish(context => FailedEvent(context.Saga))
+                .TransitionTo(Failed),
+            When(DedicatedProvisioned)
+                .Then(context =>
                 {
-                    TenantId = context.Saga.TenantId,
-                    SubscriptionTier = context.Saga.SubscriptionTier,
-                    Step = context.Saga.FailedStep!,
-                    Reason = context.Saga.FailureReason!,
-                    FailedAt = context.Saga.FailedAt!.Value,
+                    var saga = context.Saga;
+                    saga.Platform = context.Message.Platform;
+                    saga.TenantUrl = context.Message.TenantUrl;
+                    saga.ApiUrl = context.Message.ApiUrl;
+                    saga.Namespace = context.Message.Namespace;
+                    saga.HelmRelease = context.Message.HelmRelease;
+                    saga.ProvisionedAt = context.Message.CompletedAt;
                 })
+                .AppendSteps(message => message.Steps)
+                .AppendLog("UpdateTenantRecord", "completed", context =>
+                    $"deploymentMode dedicated, namespace {context.Saga.Namespace}, release {context.Saga.HelmRelease ?? "none (single host)"}, {context.Saga.TenantUrl}")
+                .AppendLog("Completed", "completed", context => context.Message.Warnings.Count == 0
+                    ? $"tenant active at {context.Saga.TenantUrl}"
+                    : $"tenant active at {context.Saga.TenantUrl} with {context.Message.Warnings.Count} warning(s): {string.Join("; ", context.Message.Warnings)}")
+                .Publish(context => ProvisionedEvent(context.Saga))
+                .TransitionTo(Active),
+            When(DedicatedProvisioningFailed)
+                .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
+                .AppendSteps(message => message.Steps)
+                .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
+                .Publish(context => FailedEvent(context.Saga))
                 .TransitionTo(Failed));
 
         During(Active, Failed,
@@ -147,16 +154,32 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         })
                         .AppendLog("Deprovision", "started", context => $"removing the tenant from pool {context.Saga.Pool}")
                         .TransitionTo(Deprovisioning),
+                    notShared => notShared.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Dedicated,
+                        dedicated => dedicated
+                            .Send(QueueNames.Exchange(QueueNames.DeprovisionDedicatedTenant), context => new DeprovisionDedicatedTenant
+                            {
+                                CorrelationId = context.Saga.CorrelationId,
+                                TenantId = context.Saga.TenantId,
+                                Namespace = context.Saga.Namespace!,
+                                HelmRelease = context.Saga.HelmRelease,
+                            })
+                            .AppendLog("Deprovision", "started", context => $"removing namespace {context.Saga.Namespace} and everything in it")
+                            .TransitionTo(Deprovisioning),
                     nothingBuilt => nothingBuilt
                         .Then(context => context.Saga.DeprovisionedAt = context.Message.RequestedAt)
                         .AppendLog("Deprovision", "completed", _ => "nothing was built; tenant closed")
                         .Publish(context => DeprovisionedEvent(context.Saga))
-                        .TransitionTo(Deprovisioned)));
+                        .TransitionTo(Deprovisioned))));
 
         During(Deprovisioning,
             When(SharedDeprovisioned)
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+                .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
+                .Publish(context => DeprovisionedEvent(context.Saga))
+                .TransitionTo(Deprovisioned),
+            When(DedicatedDeprovisioned)
+                .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
                 .Publish(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned));
@@ -218,6 +241,34 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         TenantId = saga.TenantId,
         DeploymentMode = saga.DeploymentMode ?? DeploymentModes.Shared,
         Pool = saga.Pool,
+    };
+
+    static void RecordFailure(TenantState saga, string step, string reason, bool compensated, DateTimeOffset failedAt)
+    {
+        saga.FailedStep = step;
+        saga.FailureReason = compensated ? reason : $"{reason} (cleanup incomplete: see the provisioning log)";
+        saga.FailedAt = failedAt;
+    }
+
+    static TenantProvisioned ProvisionedEvent(TenantState saga) => new()
+    {
+        TenantId = saga.TenantId,
+        CompanyName = saga.CompanyName,
+        SubscriptionTier = saga.SubscriptionTier,
+        OwnerEmail = saga.OwnerEmail,
+        DeploymentMode = saga.DeploymentMode!,
+        TenantUrl = saga.TenantUrl!,
+        ApiUrl = saga.ApiUrl!,
+        ProvisionedAt = saga.ProvisionedAt!.Value,
+    };
+
+    static TenantProvisioningFailed FailedEvent(TenantState saga) => new()
+    {
+        TenantId = saga.TenantId,
+        SubscriptionTier = saga.SubscriptionTier,
+        Step = saga.FailedStep!,
+        Reason = saga.FailureReason!,
+        FailedAt = saga.FailedAt!.Value,
     };
 
     static TenantDeprovisioned DeprovisionedEvent(TenantState saga) => new()

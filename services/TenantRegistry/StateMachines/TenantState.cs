@@ -18,6 +18,8 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion
     public string AdminPasswordHash { get; set; } = "";
 
     public string? DeploymentMode { get; set; }
+    /// <summary>Dedicated tenants only: "kubernetes" or "single-host".</summary>
+    public string? Platform { get; set; }
     public string? Namespace { get; set; }
     public string? HelmRelease { get; set; }
     public string? TenantUrl { get; set; }

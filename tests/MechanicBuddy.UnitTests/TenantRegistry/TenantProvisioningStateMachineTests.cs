@@ -224,4 +224,71 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
         Assert.Null(await Saga.Exists(TenantNames.CorrelationIdFor(id), TimeSpan.FromMilliseconds(300)));
         Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
     }
+
+    DedicatedTenantProvisioned DedicatedDone(ProvisionTenant signup, params string[] warnings) => new()
+    {
+        CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Platform = "kubernetes", Namespace = $"tenant-{signup.TenantId}",
+        HelmRelease = $"tenant-{signup.TenantId}", TenantUrl = "https://shop.acmeauto.com", ApiUrl = "https://shop.acmeauto.com/api",
+        Warnings = warnings, CompletedAt = DateTimeOffset.UtcNow,
+        Steps = [new ProvisioningStepRecord { Step = "DeployHelmChart", Outcome = "completed", Message = "release installed", Timestamp = DateTimeOffset.UtcNow }],
+    };
+
+    [Fact]
+    public async Task Dedicated_completion_records_release_and_urls_and_tells_billing()
+    {
+        var signup = Signup("professional") with { CustomDomain = "shop.acmeauto.com" };
+        await RequestAsync(signup);
+
+        await Harness.Bus.Publish(DedicatedDone(signup, "WaitForWeb: 1 of 2 replicas ready after 5 minutes"));
+
+        var saga = await Saga.Exists(signup.CorrelationId, m => m.Active);
+        Assert.NotNull(saga);
+        var state = Saga.Sagas.Contains(signup.CorrelationId)!;
+        Assert.Equal(("dedicated", "kubernetes", $"tenant-{signup.TenantId}", "https://shop.acmeauto.com"),
+            (state.DeploymentMode, state.Platform, state.HelmRelease, state.TenantUrl));
+        var published = Harness.Published.Select<TenantProvisioned>().Single().Context.Message;
+        Assert.Equal(("dedicated", "https://shop.acmeauto.com/api"), (published.DeploymentMode, published.ApiUrl));
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "DeployHelmChart");
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "UpdateTenantRecord");
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "Completed" && e.Entry.Message.Contains("1 of 2 replicas", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dedicated_failure_is_recorded_with_helms_output()
+    {
+        var signup = Signup("enterprise");
+        await RequestAsync(signup);
+
+        await Harness.Bus.Publish(new DedicatedTenantProvisioningFailed
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "DeployHelmChart",
+            Reason = "helm exited 1: Error: INSTALLATION FAILED: quota exceeded", Compensated = false, FailedAt = DateTimeOffset.UtcNow,
+        });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        var failed = Harness.Published.Select<TenantProvisioningFailed>().Single().Context.Message;
+        Assert.Equal("DeployHelmChart", failed.Step);
+        Assert.StartsWith("helm exited 1: Error: INSTALLATION FAILED: quota exceeded", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("cleanup incomplete", failed.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deprovisioning_a_dedicated_tenant_sends_its_namespace_and_release_to_the_dedicated_worker()
+    {
+        var signup = Signup("professional");
+        await RequestAsync(signup);
+        await Harness.Bus.Publish(DedicatedDone(signup));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+
+        await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
+        var sent = Harness.Sent.Select<DeprovisionDedicatedTenant>().Single().Context.Message;
+        Assert.Equal(($"tenant-{signup.TenantId}", $"tenant-{signup.TenantId}"), (sent.Namespace, sent.HelmRelease));
+        Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
+
+        await Harness.Bus.Publish(new DedicatedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
+        Assert.Equal("dedicated", Harness.Published.Select<TenantDeprovisioned>().Single().Context.Message.DeploymentMode);
+    }
 }

@@ -1,0 +1,10 @@
+namespace MechanicBuddy.Contracts;
+
+/// <summary>Saga → DedicatedProvisioner: remove everything the tenant has of its own (release and namespace, or its PostgreSQL instance and route).</summary>
+public record DeprovisionDedicatedTenant
+{
+    public required Guid CorrelationId { get; init; }
+    public required string TenantId { get; init; }
+    public required string Namespace { get; init; }
+    public string? HelmRelease { get; init; }
+}
