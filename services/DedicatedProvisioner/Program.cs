@@ -6,6 +6,7 @@ builder.AddDedicatedProvisioner();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.LogPlatform();
 await app.RunAsync();
 
 public partial class Program;

@@ -20,14 +20,21 @@ public sealed class FileTenantSecretStore(IOptions<SecretsOptions> options) : IT
 
     string TenantDirectory(string tenantId) => Path.Combine(Path.GetFullPath(options.Value.Directory), TenantIds.Require(tenantId));
 
-    public async Task<string> GetOrCreateDatabasePasswordAsync(string tenantId, CancellationToken cancellationToken)
+    public Task<string> GetOrCreateDatabasePasswordAsync(string tenantId, CancellationToken cancellationToken) =>
+        GetOrCreateSecretAsync(tenantId, DatabasePasswordFile, cancellationToken);
+
+    public async Task<string> GetOrCreateSecretAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
+        if (name.Length is 0 or > 64 || !name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+        {
+            throw new ArgumentException($"'{name}' is not a secret name (lowercase letters, digits, '-')", nameof(name));
+        }
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("the file secret store relies on Unix file modes");
         }
         var directory = TenantDirectory(tenantId);
-        var path = Path.Combine(directory, DatabasePasswordFile);
+        var path = Path.Combine(directory, name);
         if (File.Exists(path))
         {
             return (await File.ReadAllTextAsync(path, cancellationToken)).Trim();

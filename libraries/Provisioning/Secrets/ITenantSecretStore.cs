@@ -6,6 +6,10 @@ public interface ITenantSecretStore
     /// <summary>The tenant's database password, generated on first use and the same on every later call.</summary>
     Task<string> GetOrCreateDatabasePasswordAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>A named random secret of the tenant (e.g. its dedicated instance's superuser password), stable once created.</summary>
+    Task<string> GetOrCreateSecretAsync(string tenantId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Removes every secret of the tenant.</summary>
     Task DeleteAsync(string tenantId, CancellationToken cancellationToken);
 
     Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken);

@@ -16,28 +16,9 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        var steps = new List<ProvisioningStepRecord>();
-        var publishes = new List<Task>();
-        var outcome = await provisioner.ProvisionAsync(command, progress =>
-        {
-            lock (steps)
-            {
-                steps.Add(new ProvisioningStepRecord { Step = progress.Step, Outcome = progress.Outcome, Message = progress.Message, Timestamp = progress.Timestamp });
-                // Progress is for watching, not a precondition of the next step: publish without waiting for the
-                // broker's confirm; every publish is awaited before the completion below.
-                publishes.Add(context.Publish(new TenantProvisioningProgressed
-                {
-                    CorrelationId = command.CorrelationId,
-                    TenantId = command.TenantId,
-                    Step = progress.Step,
-                    Outcome = progress.Outcome,
-                    Message = progress.Message,
-                    Timestamp = progress.Timestamp,
-                }));
-            }
-            return Task.CompletedTask;
-        }, context.CancellationToken);
-        await Task.WhenAll(publishes);
+        var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
+        var outcome = await provisioner.ProvisionAsync(command, progress.ReportAsync, context.CancellationToken);
+        var steps = await progress.FlushAsync();
 
         switch (outcome)
         {

@@ -1,0 +1,48 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+
+namespace MechanicBuddy.Provisioning.Steps;
+
+/// <summary>
+/// Turns a worker's step reports into <see cref="TenantProvisioningProgressed"/> events and keeps them, so the completion
+/// or failure event can repeat them. Progress is for watching, not a precondition of the next step: it is published
+/// without waiting for the broker's confirm, and <see cref="FlushAsync"/> awaits every publish before the outcome goes out.
+/// </summary>
+public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlationId, string tenantId)
+{
+    readonly List<ProvisioningStepRecord> _steps = [];
+    readonly List<Task> _publishes = [];
+
+    public Task ReportAsync(ProvisioningProgress progress)
+    {
+        lock (_steps)
+        {
+            _steps.Add(new ProvisioningStepRecord { Step = progress.Step, Outcome = progress.Outcome, Message = progress.Message, Timestamp = progress.Timestamp });
+            _publishes.Add(publisher.Publish(new TenantProvisioningProgressed
+            {
+                CorrelationId = correlationId,
+                TenantId = tenantId,
+                Step = progress.Step,
+                Outcome = progress.Outcome,
+                Message = progress.Message,
+                Timestamp = progress.Timestamp,
+            }));
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits for every progress publish; returns the steps in the order they were reported.</summary>
+    public async Task<IReadOnlyList<ProvisioningStepRecord>> FlushAsync()
+    {
+        Task[] pending;
+        lock (_steps)
+        {
+            pending = [.. _publishes];
+        }
+        await Task.WhenAll(pending);
+        lock (_steps)
+        {
+            return [.. _steps];
+        }
+    }
+}

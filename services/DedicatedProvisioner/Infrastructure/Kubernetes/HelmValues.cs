@@ -1,0 +1,66 @@
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using YamlDotNet.Serialization;
+
+namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+
+/// <summary>
+/// The tenant chart's values for one tenant (seed step 2): identity, domains, TLS, and the tier's figures from
+/// Provisioning:TierResourceLimits. Key names are the chart's (k8s/charts/mechanicbuddy-tenant/values.yaml); a test
+/// checks every key written here is used by a template.
+/// </summary>
+public static class HelmValues
+{
+    public const string TlsSecretName = "tenant-tls";
+    public const string PostgresClusterName = "postgres";
+    public const string ApiName = "api";
+    public const string WebName = "web";
+    public const string IngressName = "tenant";
+
+    public static Dictionary<string, object> Build(DedicatedTenantPlan plan, KubernetesOptions kube)
+    {
+        var limits = plan.Limits;
+        var command = plan.Command;
+        var backups = limits.BackupEnabled && !string.IsNullOrWhiteSpace(kube.BackupDestinationPath);
+        return new Dictionary<string, object>
+        {
+            ["tenant"] = new Dictionary<string, object>
+            {
+                ["id"] = plan.Names.TenantId,
+                ["companyName"] = command.CompanyName,
+                ["tier"] = command.SubscriptionTier,
+                ["ownerEmail"] = command.OwnerEmail,
+            },
+            ["domains"] = new Dictionary<string, object> { ["default"] = plan.DefaultHostname, ["custom"] = plan.CustomDomain ?? "" },
+            ["tls"] = new Dictionary<string, object> { ["enabled"] = true, ["clusterIssuer"] = kube.ClusterIssuer, ["secretName"] = TlsSecretName },
+            ["ingress"] = new Dictionary<string, object> { ["className"] = kube.IngressClassName },
+            ["postgresql"] = new Dictionary<string, object>
+            {
+                ["instances"] = limits.PostgresInstances,
+                ["storage"] = new Dictionary<string, object> { ["size"] = limits.PostgresStorage },
+                ["resources"] = Memory(limits.PostgresMemory),
+                ["backup"] = new Dictionary<string, object>
+                {
+                    ["enabled"] = backups,
+                    ["retention"] = limits.BackupRetention ?? "7d",
+                    ["destinationPath"] = backups ? kube.BackupDestinationPath!.TrimEnd('/') + "/" + plan.Names.TenantId : "",
+                    ["credentialsSecret"] = kube.BackupCredentialsSecret,
+                },
+            },
+            ["api"] = new Dictionary<string, object> { ["image"] = kube.ApiImage, ["replicas"] = limits.ApiReplicas, ["resources"] = Memory(limits.ApiMemory) },
+            ["web"] = new Dictionary<string, object> { ["image"] = kube.WebImage, ["replicas"] = limits.WebReplicas, ["resources"] = Memory(limits.WebMemory) },
+            ["billing"] = new Dictionary<string, object> { ["mechanicLimit"] = limits.MechanicLimit },
+            // A hash (PBKDF2), never the password: the API's first start seeds the admin from it.
+            ["admin"] = new Dictionary<string, object> { ["passwordHash"] = command.AdminPasswordHash },
+        };
+    }
+
+    /// <summary>Guaranteed memory: request equals limit, so the tier's figure is what the pod really gets.</summary>
+    static Dictionary<string, object> Memory(string memory) => new()
+    {
+        ["requests"] = new Dictionary<string, object> { ["memory"] = memory },
+        ["limits"] = new Dictionary<string, object> { ["memory"] = memory },
+    };
+
+    public static string ToYaml(Dictionary<string, object> values) =>
+        new SerializerBuilder().WithQuotingNecessaryStrings().Build().Serialize(values);
+}

@@ -1,0 +1,172 @@
+using k8s;
+using k8s.Models;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Provisioning.Steps;
+using Microsoft.Extensions.Options;
+using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
+
+namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+
+/// <summary>A readiness wait ran out of time; not transient, so the step runner does not retry it.</summary>
+public sealed class ReadinessTimeoutException(string message) : Exception(message);
+
+/// <summary>
+/// The seed's Path 2 on Kubernetes: namespace with its guard rails, Helm values from the tier, `helm upgrade --install`,
+/// then PostgreSQL (the CloudNativePG Cluster), API and Web readiness by watching, then the Ingress and its certificate.
+/// Errors follow the seed's Error Handling Flow: helm failure → Failed with helm's output; database timeout → release
+/// and namespace removed, Failed; API/Web timeout → a warning, and provisioning continues.
+/// </summary>
+public sealed class KubernetesPlatform(
+    IKubernetes client,
+    TenantNamespaces namespaces,
+    HelmCli helm,
+    TenantIngress ingress,
+    StepRunner steps,
+    IOptions<KubernetesOptions> options,
+    ILogger<KubernetesPlatform> logger) : IDedicatedPlatform
+{
+    public string Name => DedicatedPlatforms.Kubernetes;
+
+    KubernetesOptions Kube => options.Value;
+    TimeSpan ReadyTimeout => TimeSpan.FromSeconds(Kube.ReadyTimeoutSeconds);
+
+    public async Task<DedicatedProvisioningOutcome> ProvisionAsync(DedicatedTenantPlan plan, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        var names = plan.Names;
+        var ns = names.DedicatedNamespace;
+        var release = names.HelmRelease;
+        var limits = plan.Limits;
+        var warnings = new List<string>();
+        try
+        {
+            await steps.RunAsync(CreateNamespace,
+                $"namespace {ns} (tier {plan.Command.SubscriptionTier}) with ResourceQuota {TenantNamespaces.QuotaName}, LimitRange {TenantNamespaces.LimitRangeName}, NetworkPolicy {TenantNamespaces.NetworkPolicyName}",
+                onProgress, () => namespaces.EnsureAsync(names, plan.Command.SubscriptionTier, limits, cancellationToken), cancellationToken);
+
+            var yaml = "";
+            await steps.RunAsync(BuildHelmValues,
+                $"postgresql {limits.PostgresInstances}×{limits.PostgresMemory}, {limits.PostgresStorage}; api {limits.ApiReplicas}×{limits.ApiMemory}; web {limits.WebReplicas}×{limits.WebMemory}; " +
+                $"hosts {string.Join(", ", plan.Hostnames)}; TLS via {Kube.ClusterIssuer}; backups {(limits.BackupEnabled && !string.IsNullOrWhiteSpace(Kube.BackupDestinationPath) ? "on" : "off")}",
+                onProgress, () =>
+                {
+                    yaml = HelmValues.ToYaml(HelmValues.Build(plan, Kube));
+                    return Task.CompletedTask;
+                }, cancellationToken);
+
+            var deployed = "";
+            await steps.RunAsync(DeployHelmChart, () => deployed, onProgress, async () =>
+            {
+                var recovered = await helm.RecoverAsync(release, ns, cancellationToken);
+                var output = await helm.UpgradeInstallAsync(release, ns, yaml, cancellationToken);
+                deployed = (recovered is null ? "" : recovered + "; ") + (output.Split('\n').FirstOrDefault(l => l.Length > 0) ?? $"release {release} deployed");
+            }, cancellationToken);
+
+            var database = new ReadinessResult(false, "");
+            await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async () =>
+            {
+                database = await WaitForClusterAsync(ns, cancellationToken);
+                if (!database.Ready)
+                {
+                    throw new ReadinessTimeoutException($"database timeout: cluster {HelmValues.PostgresClusterName} not ready after {ReadyTimeout.TotalMinutes:0.#} min ({database.LastSeen})");
+                }
+            }, cancellationToken);
+
+            await WaitForDeploymentAsync(WaitForApi, ns, HelmValues.ApiName, warnings, onProgress, cancellationToken);
+            await WaitForDeploymentAsync(WaitForWeb, ns, HelmValues.WebName, warnings, onProgress, cancellationToken);
+
+            IngressState? routed = null;
+            await steps.RunAsync(ConfigureIngress,
+                () => $"ingress {HelmValues.IngressName}: {string.Join(", ", routed!.Hosts)} (/ → web, /api → api), TLS secret {routed.TlsSecret ?? "none"}: {routed.CertificateState}",
+                onProgress, async () =>
+                {
+                    routed = await ingress.ReadAsync(ns, cancellationToken);
+                    var missing = plan.Hostnames.Except(routed.Hosts, StringComparer.OrdinalIgnoreCase).ToList();
+                    if (missing.Count > 0)
+                    {
+                        throw new InvalidOperationException($"ingress {HelmValues.IngressName} does not serve {string.Join(", ", missing)}");
+                    }
+                }, cancellationToken);
+            if (routed is { CertificateReady: false })
+            {
+                warnings.Add($"{ConfigureIngress}: {routed.CertificateState}");
+            }
+            return new DedicatedProvisioningOutcome.Succeeded(release, warnings);
+        }
+        catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
+        {
+            var reason = StepRunner.Describe(failure);
+            logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; removing release and namespace", names.TenantId, failure.Step, reason);
+            await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
+            var removed = await CompensateAsync(names.TenantId, onProgress, cancellationToken);
+            return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
+        }
+    }
+
+    Task<ReadinessResult> WaitForClusterAsync(string ns, CancellationToken cancellationToken) =>
+        ReadinessWatch.WaitAsync<CnpgCluster, CnpgClusterList>(
+            token => client.CustomObjects.ListNamespacedCustomObjectAsync<CnpgClusterList>(
+                CnpgCluster.Group, CnpgCluster.Version, ns, CnpgCluster.Plural, fieldSelector: $"metadata.name={HelmValues.PostgresClusterName}", cancellationToken: token),
+            (version, onError, token) => client.CustomObjects.WatchListNamespacedCustomObjectAsync(
+                CnpgCluster.Group, CnpgCluster.Version, ns, CnpgCluster.Plural, fieldSelector: $"metadata.name={HelmValues.PostgresClusterName}",
+                resourceVersion: version, onError: onError, cancellationToken: token).Select(e => (e.Item1, CnpgCluster.From(e.Item2))),
+            c => c.IsReady, c => c.Describe(), ReadyTimeout, steps.Clock, cancellationToken);
+
+    /// <summary>API and Web: a timeout is the seed's "log warning, continue"; an API error is still a failure.</summary>
+    async Task WaitForDeploymentAsync(string step, string ns, string deployment, List<string> warnings, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        ReadinessResult result;
+        try
+        {
+            result = await ReadinessWatch.WaitAsync<V1Deployment, V1DeploymentList>(
+                token => client.AppsV1.ListNamespacedDeploymentAsync(ns, fieldSelector: $"metadata.name={deployment}", cancellationToken: token),
+                (version, onError, token) => client.AppsV1.WatchListNamespacedDeploymentAsync(ns, fieldSelector: $"metadata.name={deployment}",
+                    resourceVersion: version, onError: onError, cancellationToken: token),
+                ReadinessWatch.IsReady, ReadinessWatch.Describe, ReadyTimeout, steps.Clock, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new StepFailedException(step, ex);
+        }
+        if (result.Ready)
+        {
+            await onProgress(steps.Progress(step, ProvisioningProgress.Completed, $"deployment {deployment}: {result.LastSeen}"));
+            return;
+        }
+        var warning = $"deployment {deployment}: {result.LastSeen} after {ReadyTimeout.TotalMinutes:0.#} min; continuing (non-critical)";
+        warnings.Add($"{step}: {warning}");
+        await onProgress(steps.Progress(step, ProvisioningProgress.Warning, warning));
+    }
+
+    public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        var names = new Tenancy.TenantNames(tenantId);
+        var ns = names.DedicatedNamespace;
+        if (await namespaces.ReadAsync(ns, cancellationToken) is not null)
+        {
+            await helm.UninstallAsync(names.HelmRelease, ns, cancellationToken);
+        }
+        var gone = await namespaces.DeleteAsync(ns, cancellationToken);
+        await onProgress(steps.Progress(Deprovision, gone ? ProvisioningProgress.Completed : ProvisioningProgress.Failed,
+            gone ? $"release {names.HelmRelease} uninstalled, namespace {ns} deleted" : $"namespace {ns} still present after {Kube.NamespaceDeleteTimeoutSeconds} s"));
+        return gone;
+    }
+
+    async Task<bool> CompensateAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await RemoveAsync(tenantId, _ => Task.CompletedTask, cancellationToken);
+            await onProgress(steps.Progress(Compensate, removed ? ProvisioningProgress.Compensated : ProvisioningProgress.Failed,
+                removed ? "release uninstalled and namespace deleted" : "namespace could not be verified as deleted"));
+            return removed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Compensation for {TenantId} failed", tenantId);
+            await onProgress(steps.Progress(Compensate, ProvisioningProgress.Failed, StepRunner.Describe(ex)));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+
+/// <summary>What a readiness wait saw: whether the object became ready, and its last state in words.</summary>
+public sealed record ReadinessResult(bool Ready, string LastSeen);
+
+/// <summary>
+/// Waits for one named object to become ready by watching, not by sleeping between polls: list first (it may already
+/// be ready) and watch from the list's resourceVersion. A watch the server closes is reopened from the last version
+/// seen; a 410 Gone (that version is too old) lists again. Gives up at the deadline and says what it saw last.
+/// </summary>
+public static class ReadinessWatch
+{
+    /// <param name="readyWhenAbsent">Wait for the object to disappear instead (a deleted namespace).</param>
+    /// <param name="list">Lists the named object (a field selector on its name).</param>
+    /// <param name="watch">Watches it from a resourceVersion, reporting stream errors (a 410 Status event) to the callback.</param>
+    public static async Task<ReadinessResult> WaitAsync<T, TList>(
+        Func<CancellationToken, Task<TList>> list,
+        Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        Func<T, bool> isReady, Func<T, string> describe, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken, bool readyWhenAbsent = false)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T>
+    {
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked.Token;
+        var lastSeen = "not created yet";
+        string? resourceVersion = null;
+        var relist = true;
+        try
+        {
+            while (true)
+            {
+                if (relist)
+                {
+                    var listed = await list(token);
+                    if (readyWhenAbsent && listed.Items.Count == 0)
+                    {
+                        return new ReadinessResult(true, "absent");
+                    }
+                    foreach (var item in listed.Items)
+                    {
+                        lastSeen = describe(item);
+                        if (isReady(item))
+                        {
+                            return new ReadinessResult(true, lastSeen);
+                        }
+                    }
+                    resourceVersion = listed.Metadata?.ResourceVersion;
+                    relist = false;
+                }
+
+                var gone = false;
+                try
+                {
+                    await foreach (var (type, item) in watch(resourceVersion, error => gone |= IsGone(error), token).WithCancellation(token))
+                    {
+                        resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
+                        if (type is WatchEventType.Deleted)
+                        {
+                            lastSeen = "deleted";
+                            if (readyWhenAbsent)
+                            {
+                                return new ReadinessResult(true, lastSeen);
+                            }
+                            continue;
+                        }
+                        if (type is WatchEventType.Added or WatchEventType.Modified)
+                        {
+                            lastSeen = describe(item);
+                            if (isReady(item))
+                            {
+                                return new ReadinessResult(true, lastSeen);
+                            }
+                        }
+                    }
+                }
+                catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.Gone)
+                {
+                    gone = true;
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
+                {
+                    // The connection dropped: reopen after a breath rather than spinning against a restarting API server.
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), clock, token);
+                }
+                relist |= gone;
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new ReadinessResult(false, lastSeen);
+        }
+    }
+
+    static bool IsGone(Exception error) =>
+        error is KubernetesException { Status.Code: (int)HttpStatusCode.Gone }
+        || error is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone };
+
+    /// <summary>The apps/v1 rule: the controller saw the latest spec, and every replica is updated, available and ready.</summary>
+    public static bool IsReady(V1Deployment deployment)
+    {
+        var wanted = deployment.Spec?.Replicas ?? 1;
+        var status = deployment.Status;
+        return status is not null && (status.ObservedGeneration ?? 0) >= (deployment.Metadata?.Generation ?? 0)
+            && (status.UpdatedReplicas ?? 0) == wanted && (status.AvailableReplicas ?? 0) == wanted && (status.ReadyReplicas ?? 0) == wanted;
+    }
+
+    public static string Describe(V1Deployment deployment) =>
+        $"{deployment.Status?.ReadyReplicas ?? 0}/{deployment.Spec?.Replicas ?? 1} replicas ready";
+}

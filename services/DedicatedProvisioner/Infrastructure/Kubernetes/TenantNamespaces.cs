@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+
+/// <summary>
+/// The tenant's namespace and its guard rails: labels, a ResourceQuota sized from the tier (with a LimitRange so pods
+/// without requests are still admitted) and a default-deny NetworkPolicy that lets in only the ingress controller, the
+/// namespace itself and the CloudNativePG operator. Every call is create-or-replace, so a re-run converges.
+/// </summary>
+public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOptions> options, TimeProvider clock)
+{
+    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedBy = "mechanicbuddy";
+    public const string TierLabel = "mechanicbuddy.app/tier";
+    public const string TenantLabel = "mechanicbuddy.app/tenant-id";
+    public const string QuotaName = "tenant-quota";
+    public const string LimitRangeName = "tenant-defaults";
+    public const string NetworkPolicyName = "default-deny-ingress";
+
+    KubernetesOptions Kube => options.Value;
+
+    public async Task EnsureAsync(TenantNames names, string tier, TierResourceLimits limits, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string>
+        {
+            [ManagedByLabel] = ManagedBy,
+            [TierLabel] = tier,
+            [TenantLabel] = names.TenantId,
+            // The seed's short labels, kept for selectors written against it.
+            ["tier"] = tier,
+            ["managed-by"] = ManagedBy,
+        };
+        var existing = await ReadAsync(names.DedicatedNamespace, cancellationToken);
+        if (existing is not null && existing.Status?.Phase == "Terminating")
+        {
+            // Left by an earlier removal of this tenant: creating objects in it would fail until it is gone.
+            await WaitUntilGoneAsync(names.DedicatedNamespace, TimeSpan.FromSeconds(Kube.NamespaceDeleteTimeoutSeconds), cancellationToken);
+            existing = null;
+        }
+        if (existing is null)
+        {
+            try
+            {
+                await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = names.DedicatedNamespace, Labels = labels } },
+                    cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                existing = await ReadAsync(names.DedicatedNamespace, cancellationToken);
+            }
+        }
+        if (existing is not null)
+        {
+            if (existing.Metadata.Labels?.TryGetValue(TenantLabel, out var owner) != true || owner != names.TenantId)
+            {
+                throw new InvalidOperationException($"namespace {names.DedicatedNamespace} exists and is not this tenant's (label {TenantLabel}); refusing to use it");
+            }
+            var patch = new V1Patch(new { metadata = new { labels } }, V1Patch.PatchType.MergePatch);
+            await client.CoreV1.PatchNamespaceAsync(patch, names.DedicatedNamespace, cancellationToken: cancellationToken);
+        }
+
+        var ns = names.DedicatedNamespace;
+        await CreateOrReplaceAsync(
+            () => client.CoreV1.CreateNamespacedResourceQuotaAsync(Quota(limits), ns, cancellationToken: cancellationToken),
+            () => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(Quota(limits), QuotaName, ns, cancellationToken: cancellationToken));
+        await CreateOrReplaceAsync(
+            () => client.CoreV1.CreateNamespacedLimitRangeAsync(LimitRange(), ns, cancellationToken: cancellationToken),
+            () => client.CoreV1.ReplaceNamespacedLimitRangeAsync(LimitRange(), LimitRangeName, ns, cancellationToken: cancellationToken));
+        await CreateOrReplaceAsync(
+            () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, cancellationToken: cancellationToken),
+            () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, cancellationToken: cancellationToken));
+    }
+
+    public async Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespaceAsync(name, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the namespace (everything in it goes with it) and waits until the API no longer has it. True when gone.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.CoreV1.DeleteNamespaceAsync(name, propagationPolicy: "Foreground", cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return true;
+        }
+        return await WaitUntilGoneAsync(name, TimeSpan.FromSeconds(Kube.NamespaceDeleteTimeoutSeconds), cancellationToken);
+    }
+
+    async Task<bool> WaitUntilGoneAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // A namespace is gone when a list filtered to its name is empty; the watch reports the DELETED event.
+        var result = await ReadinessWatch.WaitAsync<V1Namespace, V1NamespaceList>(
+            token => client.CoreV1.ListNamespaceAsync(fieldSelector: $"metadata.name={name}", cancellationToken: token),
+            (version, onError, token) => client.CoreV1.WatchListNamespaceAsync(fieldSelector: $"metadata.name={name}", resourceVersion: version,
+                onError: onError, cancellationToken: token),
+            _ => false, ns => ns.Status?.Phase ?? "present", timeout, clock, cancellationToken, readyWhenAbsent: true);
+        return result.Ready;
+    }
+
+    static async Task CreateOrReplaceAsync(Func<Task> create, Func<Task> replace)
+    {
+        try
+        {
+            await create();
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            await replace();
+        }
+    }
+
+    /// <summary>
+    /// Room for the tier's pods at their limits, twice over for memory (a rolling update runs old and new pods side by
+    /// side, and CloudNativePG runs join/backup jobs), and the database volumes with a quarter spare for WAL growth.
+    /// </summary>
+    public static V1ResourceQuota Quota(TierResourceLimits limits)
+    {
+        var memory = limits.PostgresInstances * Bytes(limits.PostgresMemory) + limits.ApiReplicas * Bytes(limits.ApiMemory) + limits.WebReplicas * Bytes(limits.WebMemory);
+        var storage = limits.PostgresInstances * Bytes(limits.PostgresStorage) * 5 / 4;
+        var pods = (limits.PostgresInstances + limits.ApiReplicas + limits.WebReplicas) * 2 + 2;
+        return new V1ResourceQuota
+        {
+            Metadata = new V1ObjectMeta { Name = QuotaName },
+            Spec = new V1ResourceQuotaSpec
+            {
+                Hard = new Dictionary<string, ResourceQuantity>
+                {
+                    ["limits.memory"] = new(Mebibytes(2 * memory)),
+                    ["requests.memory"] = new(Mebibytes(memory)),
+                    ["requests.storage"] = new(Mebibytes(storage)),
+                    ["persistentvolumeclaims"] = new((limits.PostgresInstances * 2).ToString(CultureInfo.InvariantCulture)),
+                    ["pods"] = new(pods.ToString(CultureInfo.InvariantCulture)),
+                },
+            },
+        };
+    }
+
+    public static V1LimitRange LimitRange() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = LimitRangeName },
+        Spec = new V1LimitRangeSpec
+        {
+            Limits =
+            [
+                new V1LimitRangeItem
+                {
+                    Type = "Container",
+                    DefaultProperty = new Dictionary<string, ResourceQuantity> { ["memory"] = new("256Mi") },
+                    DefaultRequest = new Dictionary<string, ResourceQuantity> { ["memory"] = new("128Mi"), ["cpu"] = new("50m") },
+                },
+            ],
+        },
+    };
+
+    public V1NetworkPolicy NetworkPolicy() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = NetworkPolicyName },
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = new V1LabelSelector(),
+            PolicyTypes = ["Ingress"],
+            Ingress =
+            [
+                new V1NetworkPolicyIngressRule { FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector() }] },
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = [new V1NetworkPolicyPeer { NamespaceSelector = NamespaceNamed(Kube.IngressControllerNamespace) }],
+                },
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty =
+                    [
+                        new V1NetworkPolicyPeer
+                        {
+                            NamespaceSelector = NamespaceNamed(Kube.CnpgOperatorNamespace),
+                            PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "cloudnative-pg" } },
+                        },
+                    ],
+                    Ports = [new V1NetworkPolicyPort { Port = 8000, Protocol = "TCP" }, new V1NetworkPolicyPort { Port = 5432, Protocol = "TCP" }],
+                },
+            ],
+        },
+    };
+
+    static V1LabelSelector NamespaceNamed(string name) =>
+        new() { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = name } };
+
+    static long Bytes(string quantity) => (long)new ResourceQuantity(quantity).ToDecimal();
+
+    static string Mebibytes(long bytes) => $"{(bytes + (1L << 20) - 1) >> 20}Mi";
+}

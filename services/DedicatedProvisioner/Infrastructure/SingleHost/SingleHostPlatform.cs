@@ -1,0 +1,115 @@
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.Provisioning.Secrets;
+using MechanicBuddy.Provisioning.Steps;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.TenantDatabase;
+using Microsoft.Extensions.Options;
+using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
+
+namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
+
+/// <summary>
+/// Path 2 without Kubernetes: the tenant gets a PostgreSQL instance of its own (own data directory, port, superuser),
+/// migrated and seeded like the shared path, and a route for its default host and custom domain. As on the shared
+/// path, the route is built beside the database and the tenant is Active only when both are done.
+/// </summary>
+public sealed class SingleHostPlatform(
+    PostgresInstances instances,
+    InstanceDatabase database,
+    ShopSchemaMigrator migrator,
+    ITenantRouteDriver routes,
+    ITenantSecretStore secrets,
+    StepRunner steps,
+    IOptions<DedicatedPlatformOptions> options,
+    ILogger<SingleHostPlatform> logger) : IDedicatedPlatform
+{
+    const string SuperuserSecret = "instance-superuser-password";
+
+    public string Name => DedicatedPlatforms.SingleHost;
+
+    public async Task<DedicatedProvisioningOutcome> ProvisionAsync(DedicatedTenantPlan plan, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        var names = plan.Names;
+        try
+        {
+            var host = options.Value.SingleHost;
+            var route = new TenantRoute(names.TenantId, plan.DefaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl)) { AliasHostnames = plan.Hostnames };
+            var routing = steps.RunAsync(ConfigureRouting, $"route {string.Join(", ", route.AllHostnames)} → API/Web with X-Tenant-ID", onProgress,
+                () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+            var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
+            await Task.WhenAll(building, routing);
+            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: []);
+        }
+        catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
+        {
+            var reason = StepRunner.Describe(failure);
+            logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
+            await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
+            var removed = await CompensateAsync(names.TenantId, onProgress, cancellationToken);
+            return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
+        }
+    }
+
+    async Task BuildDatabaseAsync(DedicatedTenantPlan plan, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        var names = plan.Names;
+        var superuserPassword = await secrets.GetOrCreateSecretAsync(names.TenantId, SuperuserSecret, cancellationToken);
+        var rolePassword = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
+        var port = 0;
+        await steps.RunAsync(CreateInstance, () => $"PostgreSQL instance {names.DedicatedNamespace} on port {port}", onProgress,
+            async () => port = await instances.CreateAsync(names.TenantId, superuserPassword, cancellationToken), cancellationToken);
+        await steps.RunAsync(WaitForPostgres, () => $"instance accepts connections on {options.Value.SingleHost.ListenAddress}:{port}", onProgress, async () =>
+        {
+            await instances.StartAsync(names.TenantId, cancellationToken);
+            await instances.WaitUntilReadyAsync(names.TenantId, superuserPassword, cancellationToken);
+        }, cancellationToken);
+        await steps.RunAsync(CreateDatabase, $"database {InstanceDatabase.Database}, role {names.Role}, schema {names.Schema}", onProgress,
+            () => database.CreateAsync(names, superuserPassword, rolePassword, cancellationToken), cancellationToken);
+
+        await using var tenantDb = TenantLogin.DataSource(database.ServerConnectionString(names.TenantId), names, rolePassword);
+        IReadOnlyList<string> ran = [];
+        await steps.RunAsync(RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
+            // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
+            () => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+                TaskScheduler.Default), cancellationToken);
+        var command = plan.Command;
+        var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash, plan.Limits.MechanicLimit);
+        await steps.RunAsync(SeedData, "admin user and default settings", onProgress, () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
+    }
+
+    public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        var port = instances.PortOf(tenantId);
+        await StepRunner.WithTransientRetryAsync(() => routes.RemoveRouteAsync(tenantId, cancellationToken), cancellationToken);
+        await instances.RemoveAsync(tenantId, cancellationToken);
+        await secrets.DeleteAsync(tenantId, cancellationToken);
+
+        var instanceGone = !Directory.Exists(instances.DirectoryOf(tenantId))
+            && (port is not { } p || !await PostgresInstances.IsListeningAsync(options.Value.SingleHost.ListenAddress, p, cancellationToken));
+        var routeGone = !await routes.RouteExistsAsync(tenantId, cancellationToken);
+        var secretsGone = !await secrets.ExistsAsync(tenantId, cancellationToken);
+        await onProgress(steps.Progress(Deprovision, instanceGone && routeGone && secretsGone ? ProvisioningProgress.Completed : ProvisioningProgress.Failed,
+            $"instance {new TenantNames(tenantId).DedicatedNamespace}{(port is { } used ? $" (port {used})" : "")} {(instanceGone ? "stopped and deleted" : "STILL PRESENT")}, " +
+            $"route {(routeGone ? "removed" : "STILL PRESENT")}, secrets {(secretsGone ? "deleted" : "STILL PRESENT")}"));
+        return instanceGone && routeGone && secretsGone;
+    }
+
+    async Task<bool> CompensateAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var removed = await RemoveAsync(tenantId, _ => Task.CompletedTask, cancellationToken);
+            await onProgress(steps.Progress(Compensate, removed ? ProvisioningProgress.Compensated : ProvisioningProgress.Failed,
+                removed ? "instance, route and secrets removed" : "some pieces could not be verified as removed"));
+            return removed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Compensation for {TenantId} failed", tenantId);
+            await onProgress(steps.Progress(Compensate, ProvisioningProgress.Failed, StepRunner.Describe(ex)));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+
+namespace MechanicBuddy.DedicatedProvisioner.Provisioning;
+
+/// <summary>Everything a platform needs to build one dedicated tenant, worked out once from the command and the tier's limits.</summary>
+public sealed record DedicatedTenantPlan(ProvisionDedicatedTenant Command, TenantNames Names, TierResourceLimits Limits, string DefaultHostname)
+{
+    public string? CustomDomain => string.IsNullOrWhiteSpace(Command.CustomDomain) ? null : Command.CustomDomain.Trim().ToLowerInvariant();
+
+    /// <summary>The name the shop is given: its custom domain when it has one (seed step 8).</summary>
+    public string PrimaryHostname => CustomDomain ?? DefaultHostname;
+
+    public IReadOnlyList<string> Hostnames => CustomDomain is { } custom && custom != DefaultHostname ? [DefaultHostname, custom] : [DefaultHostname];
+
+    public static DedicatedTenantPlan For(ProvisionDedicatedTenant command, ProvisioningOptions options)
+    {
+        var names = new TenantNames(TenantIds.Require(command.TenantId));
+        if (!options.TierResourceLimits.TryGetValue(command.SubscriptionTier, out var limits))
+        {
+            // Free/demo tiers go dedicated when the free tier is disabled: they get the smallest dedicated shape.
+            limits = options.TierResourceLimits.Values.OrderBy(l => l.PostgresInstances).ThenBy(l => l.ApiReplicas).First();
+        }
+        return new DedicatedTenantPlan(command, names, limits, names.Hostname(options.BaseDomain));
+    }
+}
