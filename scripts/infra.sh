@@ -124,6 +124,10 @@ stop_all() {
     ERL_CRASH_DUMP=$VAR/log/erl_crash.dump HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
   fi
   if [ -f "$VAR/pg/data/PG_VERSION" ]; then as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
+  # Dedicated tenants' own instances (single-host platform); the DedicatedProvisioner starts them again when it starts.
+  for data in "$VAR"/tenants/tenant-*/data; do
+    if [ -f "$data/postmaster.pid" ]; then as_postgres "$PGBIN/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true; fi
+  done
 }
 
 case "${1:-start}" in

@@ -21,6 +21,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public string RegistryKey { get; } = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
     public ServiceProcess RegistryService => Services.Single(s => s.Name == "TenantRegistry");
     public string SecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-secrets");
+    public string TenantInstancesDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-tenants");
     public List<ServiceProcess> Services { get; } = [];
     public ServiceProcess Gateway => Services.Single(s => s.Name == "Gateway");
     public HttpClient Client { get; private set; } = null!;
@@ -40,6 +41,10 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         environment["Auth__SigningKey"] = Auth.SigningKey;
         environment["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}";
         environment["Registry__ApiKey"] = RegistryKey;
+        foreach (var (key, value) in DedicatedSettings.SingleHost(TenantInstancesDirectory, Echo.Url, firstPort: 57000).AsEnvironment())
+        {
+            environment[key] = value;
+        }
         environment["Services__TenantRegistry__ApiKey"] = RegistryKey;
 
         // The registry migrates its database first; the rest start beside each other.
@@ -84,6 +89,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         await Broker.DisposeAsync();
         await Pool.DisposeAsync();
         await Registry.DisposeAsync();
+        await TenantInstances.StopAndDeleteAllAsync(TenantInstancesDirectory);
         if (Directory.Exists(SecretsDirectory))
         {
             Directory.Delete(SecretsDirectory, recursive: true);
