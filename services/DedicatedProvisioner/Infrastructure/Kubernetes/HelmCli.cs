@@ -63,6 +63,10 @@ public sealed class HelmCli(IOptions<KubernetesOptions> options, ILogger<HelmCli
     {
         var valuesFile = Path.Combine(Path.GetTempPath(), $"mechanicbuddy-{release}-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(valuesFile, "", cancellationToken);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("secret files rely on Unix file modes");
+        }
         File.SetUnixFileMode(valuesFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await File.WriteAllTextAsync(valuesFile, valuesYaml, cancellationToken);
         try

@@ -64,6 +64,10 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
 
         var passwordFile = Path.Combine(directory, ".pwfile");
         await File.WriteAllTextAsync(passwordFile, superuserPassword + "\n", cancellationToken);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("secret files rely on Unix file modes");
+        }
         File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await HandToPostgresUserAsync(passwordFile, cancellationToken);
         try
