@@ -143,7 +143,14 @@ public sealed class KubernetesPlatform(
     {
         var names = new Tenancy.TenantNames(tenantId);
         var ns = names.DedicatedNamespace;
-        if (await namespaces.ReadAsync(ns, cancellationToken) is not null)
+        var existing = await namespaces.ReadAsync(ns, cancellationToken);
+        if (existing is not null && !TenantNamespaces.BelongsTo(existing, names.TenantId))
+        {
+            // Same name, someone else's namespace (refused at CreateNamespace): nothing of this tenant is in it.
+            await onProgress(steps.Progress(Deprovision, ProvisioningProgress.Completed, $"namespace {ns} is not this tenant's; left alone"));
+            return true;
+        }
+        if (existing is not null)
         {
             await helm.UninstallAsync(names.HelmRelease, ns, cancellationToken);
         }

@@ -58,7 +58,7 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
         }
         if (existing is not null)
         {
-            if (existing.Metadata.Labels?.TryGetValue(TenantLabel, out var owner) != true || owner != names.TenantId)
+            if (!BelongsTo(existing, names.TenantId))
             {
                 throw new InvalidOperationException($"namespace {names.DedicatedNamespace} exists and is not this tenant's (label {TenantLabel}); refusing to use it");
             }
@@ -77,6 +77,9 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
             () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, cancellationToken: cancellationToken),
             () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, cancellationToken: cancellationToken));
     }
+
+    public static bool BelongsTo(V1Namespace ns, string tenantId) =>
+        ns.Metadata?.Labels?.TryGetValue(TenantLabel, out var owner) == true && owner == tenantId;
 
     public async Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken)
     {

@@ -1,0 +1,348 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
+
+/// <summary>One scripted step of a watch session the fake serves.</summary>
+public abstract record WatchStep
+{
+    /// <summary>Sends {"type": Type, "object": Object} and stores the object, as the API server does when it changes.</summary>
+    public sealed record Event(string Type, JsonObject Object) : WatchStep;
+    /// <summary>Ends the response: the server's periodic watch timeout.</summary>
+    public sealed record Close : WatchStep;
+    /// <summary>Answers the watch request itself with 410 Gone: the resourceVersion is too old (the object may have changed meanwhile).</summary>
+    public sealed record Gone(JsonObject? ChangedMeanwhile = null) : WatchStep;
+    /// <summary>An ERROR event carrying a 410 Status inside an open stream, then the end of it.</summary>
+    public sealed record ErrorGone(JsonObject? ChangedMeanwhile = null) : WatchStep;
+}
+
+/// <summary>
+/// The slice of the Kubernetes API the DedicatedProvisioner uses, served on the real paths with the real JSON shapes:
+/// namespaces (cluster scope), namespaced resources under /api/v1 and /apis/{group}/{version}, list with
+/// fieldSelector=metadata.name=…, watch streams of newline-delimited events, Status bodies for errors (404 NotFound,
+/// 409 AlreadyExists, 410 Expired), merge patches, and resourceVersions that grow with every write. Watches follow
+/// a script per object; an unscripted watch stays open until the client goes.
+/// </summary>
+public sealed class FakeKubernetesApi : IAsyncDisposable
+{
+    readonly WebApplication _app;
+    long _resourceVersion = 100;
+    readonly ConcurrentDictionary<string, JsonObject> _objects = new();
+    readonly ConcurrentDictionary<string, ConcurrentQueue<WatchStep[]>> _scripts = new();
+
+    public ConcurrentQueue<string> Requests { get; } = new();
+    public ConcurrentQueue<(string Request, JsonObject Body)> Bodies { get; } = new();
+    public Uri Url { get; }
+
+    FakeKubernetesApi(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    static string Key(string resource, string? ns, string name) => $"{resource}|{ns}|{name}";
+
+    public void Put(string resource, string? ns, JsonObject obj)
+    {
+        var name = obj["metadata"]!["name"]!.GetValue<string>();
+        Stamp(obj, ns);
+        _objects[Key(resource, ns, name)] = obj;
+    }
+
+    public JsonObject? Get(string resource, string? ns, string name) => _objects.TryGetValue(Key(resource, ns, name), out var o) ? o : null;
+
+    public void ScriptWatch(string resource, string? ns, string name, params WatchStep[] steps) =>
+        _scripts.GetOrAdd(Key(resource, ns, name), _ => new()).Enqueue(steps);
+
+    void Stamp(JsonObject obj, string? ns)
+    {
+        var metadata = obj["metadata"]!.AsObject();
+        metadata["resourceVersion"] = Interlocked.Increment(ref _resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (ns is not null)
+        {
+            metadata["namespace"] = ns;
+        }
+        metadata["uid"] ??= Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] ??= DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+    }
+
+    public static async Task<FakeKubernetesApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeKubernetesApi? fake = null;
+        app.Map("/{**path}", (HttpContext context) => fake!.HandleAsync(context));
+        await app.StartAsync();
+        fake = new FakeKubernetesApi(app, new Uri(app.Urls.First()));
+        return fake;
+    }
+
+    /// <summary>(resource, namespace, name) from /api/v1/namespaces[/n[/resource[/name]]] or /apis/g/v/namespaces/n/resource[/name].</summary>
+    static (string Resource, string? Ns, string? Name)? Route(string path)
+    {
+        var s = path.Trim('/').Split('/');
+        var rest = s switch
+        {
+            ["api", "v1", .. var r] => r,
+            ["apis", _, _, .. var r] => r,
+            _ => null,
+        };
+        return rest switch
+        {
+            ["namespaces"] => ("namespaces", null, null),
+            ["namespaces", var n] => ("namespaces", null, n),
+            ["namespaces", var n, var resource] => (resource, n, null),
+            ["namespaces", var n, var resource, var name] => (resource, n, name),
+            _ => null,
+        };
+    }
+
+    async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var line = $"{request.Method} {request.Path}{request.QueryString}";
+        Requests.Enqueue(line);
+        if (Route(request.Path) is not { } route)
+        {
+            await StatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({request.Path})");
+            return;
+        }
+        var (resource, ns, name) = route;
+        JsonObject? body = null;
+        if (request.ContentLength > 0 || request.Method is "POST" or "PUT" or "PATCH")
+        {
+            body = await JsonNode.ParseAsync(request.Body) as JsonObject;
+            if (body is not null)
+            {
+                Bodies.Enqueue((line, body));
+            }
+        }
+        switch (request.Method)
+        {
+            case "GET" when name is not null:
+                if (Get(resource, ns, name) is { } found)
+                {
+                    await context.Response.WriteAsJsonAsync(found);
+                }
+                else
+                {
+                    await NotFoundAsync(context, resource, name);
+                }
+                return;
+            case "GET" when request.Query["watch"] is var w && (w == "true" || w == "1"):
+                await WatchAsync(context, resource, ns);
+                return;
+            case "GET":
+                await ListAsync(context, resource, ns);
+                return;
+            case "POST":
+                var newName = body?["metadata"]?["name"]?.GetValue<string>();
+                if (body is null || newName is null)
+                {
+                    await StatusAsync(context, 422, "Invalid", "metadata.name: Required value");
+                    return;
+                }
+                if (Get(resource, ns, newName) is not null)
+                {
+                    await StatusAsync(context, 409, "AlreadyExists", $"{resource} \"{newName}\" already exists", newName, resource);
+                    return;
+                }
+                if (resource != "namespaces" && (ns is null || Get("namespaces", null, ns) is null))
+                {
+                    await NotFoundAsync(context, "namespaces", ns ?? "");
+                    return;
+                }
+                Put(resource, ns, body);
+                context.Response.StatusCode = 201;
+                await context.Response.WriteAsJsonAsync(body);
+                return;
+            case "PUT" when name is not null:
+                if (Get(resource, ns, name) is null)
+                {
+                    await NotFoundAsync(context, resource, name);
+                    return;
+                }
+                Put(resource, ns, body!);
+                await context.Response.WriteAsJsonAsync(body);
+                return;
+            case "PATCH" when name is not null:
+                if (request.ContentType?.StartsWith("application/merge-patch+json", StringComparison.Ordinal) != true)
+                {
+                    await StatusAsync(context, 415, "UnsupportedMediaType", $"the body of the request was in an unknown format: {request.ContentType}");
+                    return;
+                }
+                if (Get(resource, ns, name) is not { } target)
+                {
+                    await NotFoundAsync(context, resource, name);
+                    return;
+                }
+                Merge(target, body!);
+                Stamp(target, ns);
+                await context.Response.WriteAsJsonAsync(target);
+                return;
+            case "DELETE" when name is not null:
+                if (!_objects.TryRemove(Key(resource, ns, name), out var removed))
+                {
+                    await NotFoundAsync(context, resource, name);
+                    return;
+                }
+                if (resource == "namespaces")
+                {
+                    foreach (var key in _objects.Keys.Where(k => k.Split('|')[1] == name))
+                    {
+                        _objects.TryRemove(key, out _);
+                    }
+                    removed["status"] = new JsonObject { ["phase"] = "Terminating" };
+                }
+                await context.Response.WriteAsJsonAsync(removed);
+                return;
+            default:
+                await StatusAsync(context, 405, "MethodNotAllowed", $"{request.Method} is not supported here");
+                return;
+        }
+    }
+
+    static void Merge(JsonObject target, JsonObject patch)
+    {
+        foreach (var (key, value) in patch.ToList())
+        {
+            if (value is JsonObject child && target[key] is JsonObject existing)
+            {
+                Merge(existing, child);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
+    IEnumerable<JsonObject> Matching(string resource, string? ns, HttpRequest request)
+    {
+        var selector = request.Query["fieldSelector"].ToString();
+        var wanted = selector.StartsWith("metadata.name=", StringComparison.Ordinal) ? selector["metadata.name=".Length..] : null;
+        return _objects.Where(o =>
+        {
+            var parts = o.Key.Split('|');
+            return parts[0] == resource && (ns is null || parts[1] == ns) && (wanted is null || parts[2] == wanted);
+        }).Select(o => o.Value);
+    }
+
+    async Task ListAsync(HttpContext context, string resource, string? ns)
+    {
+        var items = new JsonArray(Matching(resource, ns, context.Request).Select(o => (JsonNode)o.DeepClone()).ToArray());
+        await context.Response.WriteAsJsonAsync(new JsonObject
+        {
+            ["kind"] = "List",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = Interlocked.Read(ref _resourceVersion).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["items"] = items,
+        });
+    }
+
+    async Task WatchAsync(HttpContext context, string resource, string? ns)
+    {
+        var selector = context.Request.Query["fieldSelector"].ToString();
+        var name = selector.StartsWith("metadata.name=", StringComparison.Ordinal) ? selector["metadata.name=".Length..] : "";
+        WatchStep[] steps = _scripts.TryGetValue(Key(resource, ns, name), out var queue) && queue.TryDequeue(out var script) ? script : [];
+        if (steps is [WatchStep.Gone gone, ..])
+        {
+            if (gone.ChangedMeanwhile is { } changed)
+            {
+                Put(resource, ns, changed.DeepClone().AsObject());
+            }
+            await StatusAsync(context, 410, "Expired", "too old resource version");
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync();
+        foreach (var step in steps)
+        {
+            switch (step)
+            {
+                case WatchStep.Event e:
+                    var obj = e.Object.DeepClone().AsObject();
+                    if (e.Type == "DELETED")
+                    {
+                        _objects.TryRemove(Key(resource, ns, obj["metadata"]!["name"]!.GetValue<string>()), out _);
+                        Stamp(obj, ns);
+                    }
+                    else
+                    {
+                        Put(resource, ns, obj);
+                    }
+                    await WriteLineAsync(context, new JsonObject { ["type"] = e.Type, ["object"] = obj.DeepClone() });
+                    break;
+                case WatchStep.ErrorGone errorGone:
+                    if (errorGone.ChangedMeanwhile is { } changedMeanwhile)
+                    {
+                        Put(resource, ns, changedMeanwhile.DeepClone().AsObject());
+                    }
+                    await WriteLineAsync(context, new JsonObject
+                    {
+                        ["type"] = "ERROR",
+                        ["object"] = StatusObject(410, "Expired", "too old resource version"),
+                    });
+                    return;
+                case WatchStep.Close:
+                    return;
+            }
+        }
+        if (steps.Length == 0 || steps[^1] is WatchStep.Event)
+        {
+            // An unscripted or unfinished watch stays open, as the API server's does, until the client gives up.
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    static async Task WriteLineAsync(HttpContext context, JsonObject line)
+    {
+        await context.Response.WriteAsync(line.ToJsonString() + "\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    static JsonObject StatusObject(int code, string reason, string message, string? name = null, string? kind = null) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["details"] = name is null ? null : new JsonObject { ["name"] = name, ["kind"] = kind },
+        ["code"] = code,
+    };
+
+    static async Task StatusAsync(HttpContext context, int code, string reason, string message, string? name = null, string? kind = null)
+    {
+        context.Response.StatusCode = code;
+        await context.Response.WriteAsJsonAsync(StatusObject(code, reason, message, name, kind));
+    }
+
+    static Task NotFoundAsync(HttpContext context, string resource, string name) =>
+        StatusAsync(context, 404, "NotFound", $"{resource} \"{name}\" not found", name, resource);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+    }
+
+    public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
+
+    public static string Serialize(object value) => JsonSerializer.Serialize(value);
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+
+namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
+
+/// <summary>API objects in the shapes the API server and the operators (CloudNativePG, cert-manager) report them.</summary>
+public static class KubernetesObjects
+{
+    public static JsonObject Deployment(string name, int replicas, int ready, long generation = 1, long observed = 1) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = "Deployment",
+        ["metadata"] = new JsonObject { ["name"] = name, ["generation"] = generation },
+        ["spec"] = new JsonObject { ["replicas"] = replicas },
+        ["status"] = new JsonObject
+        {
+            ["observedGeneration"] = observed, ["replicas"] = replicas, ["updatedReplicas"] = ready, ["readyReplicas"] = ready, ["availableReplicas"] = ready,
+        },
+    };
+
+    public static JsonObject Cluster(int instances, int ready, bool readyCondition) => new()
+    {
+        ["apiVersion"] = "postgresql.cnpg.io/v1",
+        ["kind"] = "Cluster",
+        ["metadata"] = new JsonObject { ["name"] = "postgres" },
+        ["spec"] = new JsonObject { ["instances"] = instances },
+        ["status"] = new JsonObject
+        {
+            ["instances"] = instances,
+            ["readyInstances"] = ready,
+            ["phase"] = readyCondition ? "Cluster in healthy state" : "Setting up primary",
+            ["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Ready", ["status"] = readyCondition ? "True" : "False", ["reason"] = readyCondition ? "ClusterIsReady" : "ClusterIsNotReady",
+                ["message"] = readyCondition ? "Cluster is Ready" : "Cluster Is Not Ready", ["lastTransitionTime"] = "2026-11-29T10:00:00Z",
+            }),
+        },
+    };
+
+    public static JsonObject Ingress(params string[] hosts) => new()
+    {
+        ["apiVersion"] = "networking.k8s.io/v1",
+        ["kind"] = "Ingress",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = "tenant",
+            ["annotations"] = new JsonObject { ["cert-manager.io/cluster-issuer"] = "letsencrypt-prod" },
+        },
+        ["spec"] = new JsonObject
+        {
+            ["ingressClassName"] = "nginx",
+            ["tls"] = new JsonArray(new JsonObject { ["hosts"] = new JsonArray(hosts.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()), ["secretName"] = "tenant-tls" }),
+            ["rules"] = new JsonArray(hosts.Select(h => (JsonNode)new JsonObject { ["host"] = h }).ToArray()),
+        },
+    };
+
+    public static JsonObject Certificate(bool ready, string message) => new()
+    {
+        ["apiVersion"] = "cert-manager.io/v1",
+        ["kind"] = "Certificate",
+        ["metadata"] = new JsonObject { ["name"] = "tenant-tls" },
+        ["status"] = new JsonObject
+        {
+            ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False", ["message"] = message }),
+        },
+    };
+
+    public static JsonObject Namespace(string name, string? tenantLabel, string? phase = null) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Namespace",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["labels"] = tenantLabel is null ? new JsonObject() : new JsonObject { ["mechanicbuddy.app/tenant-id"] = tenantLabel },
+        },
+        ["status"] = new JsonObject { ["phase"] = phase ?? "Active" },
+    };
+}

@@ -1,0 +1,377 @@
+using System.Text.Json.Nodes;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.DedicatedProvisioner.Extensions;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Provisioning.Steps;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using YamlDotNet.RepresentationModel;
+using static MechanicBuddy.UnitTests.DedicatedProvisioner.KubernetesObjects;
+
+namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
+
+/// <summary>The Kubernetes platform against a fake API server and a fake helm: the exact requests, and every error branch of the seed.</summary>
+public sealed class KubernetesPlatformTests : IAsyncLifetime
+{
+    FakeKubernetesApi _api = null!;
+    readonly FakeHelm _helm = new();
+    ServiceProvider? _services;
+
+    public async Task InitializeAsync() => _api = await FakeKubernetesApi.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+        await _api.DisposeAsync();
+        _helm.Dispose();
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MechanicBuddy.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    IDedicatedPlatform Platform(int readyTimeoutSeconds = 5)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Provisioning:BaseDomain"] = "mechanicbuddy.app",
+            ["Dedicated:Platform"] = "kubernetes",
+            ["Kubernetes:Host"] = _api.Url.ToString().TrimEnd('/'),
+            ["Kubernetes:HelmPath"] = _helm.Executable,
+            ["Kubernetes:ChartPath"] = Path.Combine(RepositoryRoot(), "k8s", "charts", "mechanicbuddy-tenant"),
+            ["Kubernetes:ReadyTimeoutSeconds"] = readyTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Kubernetes:NamespaceDeleteTimeoutSeconds"] = "2",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOptions<ProvisioningOptions>().Bind(configuration.GetSection(ProvisioningOptions.Section));
+        services.AddDedicatedProvisioning(configuration);
+        _services = services.BuildServiceProvider();
+        return _services.GetRequiredService<IDedicatedPlatform>();
+    }
+
+    DedicatedTenantPlan Plan(string tier = "professional", string? customDomain = "shop.acmeauto.com")
+    {
+        var id = TenantIds.Generate("Acme Auto Repair");
+        var command = new ProvisionDedicatedTenant
+        {
+            CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
+            OwnerEmail = "owner@acmeauto.com", CustomDomain = customDomain, AdminPasswordHash = "PBKDF2$SHA256$10000$c2FsdA==$aGFzaA==",
+        };
+        return DedicatedTenantPlan.For(command, _services!.GetRequiredService<IOptions<ProvisioningOptions>>().Value);
+    }
+
+    /// <summary>What the chart's templates would have made once the release is installed.</summary>
+    void ReleaseObjects(DedicatedTenantPlan plan, bool clusterReady = true, int apiReady = 2, int webReady = 2, bool certificateReady = true)
+    {
+        var ns = plan.Names.DedicatedNamespace;
+        _api.Put("clusters", ns, Cluster(1, clusterReady ? 1 : 0, clusterReady));
+        _api.Put("deployments", ns, Deployment("api", 2, apiReady));
+        _api.Put("deployments", ns, Deployment("web", 2, webReady));
+        _api.Put("ingresses", ns, Ingress([.. plan.Hostnames]));
+        _api.Put("certificates", ns, Certificate(certificateReady, certificateReady ? "Certificate is up to date and has not expired" : "Issuing certificate as Secret does not exist"));
+    }
+
+    static async Task<(DedicatedProvisioningOutcome Outcome, List<ProvisioningProgress> Progress)> RunAsync(IDedicatedPlatform platform, DedicatedTenantPlan plan)
+    {
+        var progress = new List<ProvisioningProgress>();
+        var outcome = await platform.ProvisionAsync(plan, p =>
+        {
+            lock (progress)
+            {
+                progress.Add(p);
+            }
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        return (outcome, progress);
+    }
+
+    static YamlMappingNode Yaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    static string At(YamlMappingNode root, string path)
+    {
+        YamlNode node = root;
+        foreach (var key in path.Split('.'))
+        {
+            node = ((YamlMappingNode)node).Children[new YamlScalarNode(key)];
+        }
+        return ((YamlScalarNode)node).Value!;
+    }
+
+    [Fact]
+    public async Task A_professional_tenant_is_built_in_the_seeds_order_with_the_tiers_figures()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan, clusterReady: false);
+        // The database becomes ready while we watch.
+        _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Event("MODIFIED", Cluster(1, 1, true)));
+
+        var (outcome, progress) = await RunAsync(platform, plan);
+
+        var done = Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        Assert.Equal($"tenant-{plan.Names.TenantId}", done.HelmRelease);
+        Assert.Empty(done.Warnings);
+        Assert.Equal(["CreateNamespace", "BuildHelmValues", "DeployHelmChart", "WaitForPostgres", "WaitForApi", "WaitForWeb", "ConfigureIngress"],
+            progress.Select(p => p.Step));
+        Assert.All(progress, p => Assert.Equal(ProvisioningProgress.Completed, p.Outcome));
+        Assert.Contains("shop.acmeauto.com", progress[^1].Message, StringComparison.Ordinal);
+        Assert.Contains("certificate issued", progress[^1].Message, StringComparison.Ordinal);
+
+        // The exact API calls, in order.
+        var requests = _api.Requests.ToList();
+        var expected = new[]
+        {
+            $"GET /api/v1/namespaces/{ns}",
+            "POST /api/v1/namespaces",
+            $"POST /api/v1/namespaces/{ns}/resourcequotas",
+            $"POST /api/v1/namespaces/{ns}/limitranges",
+            $"POST /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies",
+            $"GET /apis/postgresql.cnpg.io/v1/namespaces/{ns}/clusters?fieldSelector=metadata.name%3Dpostgres&watch=false",
+        };
+        Assert.True(expected.SequenceEqual(requests.Take(expected.Length)), string.Join("\n", requests));
+        Assert.Matches($@"^GET /apis/postgresql\.cnpg\.io/v1/namespaces/{ns}/clusters\?.*watch=true", requests[expected.Length]);
+        Assert.Contains("resourceVersion=", requests[expected.Length], StringComparison.Ordinal);
+        Assert.Contains($"GET /apis/apps/v1/namespaces/{ns}/deployments?fieldSelector=metadata.name%3Dapi&watch=false", requests);
+        Assert.Contains($"GET /apis/apps/v1/namespaces/{ns}/deployments?fieldSelector=metadata.name%3Dweb&watch=false", requests);
+        Assert.Equal($"GET /apis/networking.k8s.io/v1/namespaces/{ns}/ingresses/tenant", requests[^2]);
+        Assert.Equal($"GET /apis/cert-manager.io/v1/namespaces/{ns}/certificates/tenant-tls", requests[^1]);
+
+        // Namespace labels, quota from the tier, default-deny network policy.
+        var bodies = _api.Bodies.ToList();
+        var labels = bodies.Single(b => b.Request == "POST /api/v1/namespaces").Body["metadata"]!["labels"]!;
+        Assert.Equal(("professional", "mechanicbuddy", plan.Names.TenantId),
+            (labels["tier"]!.GetValue<string>(), labels["managed-by"]!.GetValue<string>(), labels["mechanicbuddy.app/tenant-id"]!.GetValue<string>()));
+        var hard = bodies.Single(b => b.Request.EndsWith("/resourcequotas", StringComparison.Ordinal)).Body["spec"]!["hard"]!;
+        // 1×2Gi + 2×1Gi + 2×512Mi = 5Gi requested, twice that as the limit; 50Gi × 1.25 of storage.
+        Assert.Equal(("5Gi", "10Gi", "64000Mi"),
+            (hard["requests.memory"]!.GetValue<string>(), hard["limits.memory"]!.GetValue<string>(), hard["requests.storage"]!.GetValue<string>()));
+        var policy = bodies.Single(b => b.Request.EndsWith("/networkpolicies", StringComparison.Ordinal)).Body["spec"]!;
+        Assert.Equal("Ingress", policy["policyTypes"]![0]!.GetValue<string>());
+        var policyJson = policy.ToJsonString();
+        Assert.Contains("\"kubernetes.io/metadata.name\":\"ingress-nginx\"", policyJson, StringComparison.Ordinal);
+        Assert.Contains("\"kubernetes.io/metadata.name\":\"cnpg-system\"", policyJson, StringComparison.Ordinal);
+        Assert.Contains("\"app.kubernetes.io/name\":\"cloudnative-pg\"", policyJson, StringComparison.Ordinal);
+
+        // helm: status (pending check), then upgrade --install with a values file carrying the tier.
+        Assert.Equal($"status {ns} -n {ns} -o json --kube-apiserver {_api.Url.ToString().TrimEnd('/')}", _helm.Calls[0]);
+        Assert.StartsWith($"upgrade --install {ns} {Path.Combine(RepositoryRoot(), "k8s", "charts", "mechanicbuddy-tenant")} -n {ns} -f ", _helm.Calls[1], StringComparison.Ordinal);
+        Assert.Contains("--timeout 5m", _helm.Calls[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("--atomic", _helm.Calls[1], StringComparison.Ordinal);
+        var values = Yaml(_helm.LastValues!);
+        Assert.Equal("1", At(values, "postgresql.instances"));
+        Assert.Equal("50Gi", At(values, "postgresql.storage.size"));
+        Assert.Equal("2Gi", At(values, "postgresql.resources.limits.memory"));
+        Assert.Equal("2", At(values, "api.replicas"));
+        Assert.Equal("1Gi", At(values, "api.resources.limits.memory"));
+        Assert.Equal("512Mi", At(values, "web.resources.limits.memory"));
+        Assert.Equal("20", At(values, "billing.mechanicLimit"));
+        Assert.Equal($"{plan.Names.TenantId}.mechanicbuddy.app", At(values, "domains.default"));
+        Assert.Equal("shop.acmeauto.com", At(values, "domains.custom"));
+        Assert.Equal(plan.Names.TenantId, At(values, "tenant.id"));
+        Assert.DoesNotContain(_helm.LastValues!, Directory.GetFiles(Path.GetTempPath(), "mechanicbuddy-*.yaml").Select(File.ReadAllText));
+    }
+
+    [Fact]
+    public async Task A_watch_the_server_closes_is_reopened_from_the_last_version_seen()
+    {
+        var platform = Platform();
+        var plan = Plan(customDomain: null);
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan, clusterReady: false);
+        _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Event("MODIFIED", Cluster(1, 0, false)), new WatchStep.Close());
+        _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Event("MODIFIED", Cluster(1, 1, true)));
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        var clusterCalls = _api.Requests.Where(r => r.Contains("/clusters", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, clusterCalls.Count);
+        Assert.Contains("watch=false", clusterCalls[0], StringComparison.Ordinal);
+        Assert.Contains("watch=true", clusterCalls[1], StringComparison.Ordinal);
+        Assert.Contains("watch=true", clusterCalls[2], StringComparison.Ordinal);
+        // The second watch starts after the event the first one delivered, not from the list again.
+        var first = Version(clusterCalls[1]);
+        var second = Version(clusterCalls[2]);
+        Assert.True(second > first, $"{second} > {first}");
+    }
+
+    static long Version(string request) =>
+        long.Parse(request.Split(['?', '&']).Single(p => p.StartsWith("resourceVersion=", StringComparison.Ordinal))["resourceVersion=".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_410_gone_lists_again_before_watching(bool asErrorEvent)
+    {
+        var platform = Platform();
+        var plan = Plan(customDomain: null);
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan, clusterReady: false);
+        // The watch is refused (or broken) as too old; meanwhile the cluster became ready, which only a new list shows.
+        var ready = Cluster(1, 1, true);
+        _api.ScriptWatch("clusters", ns, "postgres", asErrorEvent ? new WatchStep.ErrorGone(ready) : new WatchStep.Gone(ready));
+        _api.ScriptWatch("clusters", ns, "postgres");
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        var clusterCalls = _api.Requests.Where(r => r.Contains("/clusters", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, clusterCalls.Count(r => r.Contains("watch=false", StringComparison.Ordinal)));
+        Assert.Contains("watch=true", clusterCalls[1], StringComparison.Ordinal);
+        Assert.Contains("watch=false", clusterCalls[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_helm_failure_fails_with_helms_output_and_removes_the_namespace()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        _helm.FailUpgrade("Error: UPGRADE FAILED: exceeded quota: tenant-quota, requested: limits.memory=4Gi");
+
+        var (outcome, progress) = await RunAsync(platform, plan);
+
+        var failed = Assert.IsType<DedicatedProvisioningOutcome.Failed>(outcome);
+        Assert.Equal("DeployHelmChart", failed.Step);
+        Assert.Contains("Error: UPGRADE FAILED: exceeded quota: tenant-quota", failed.Reason, StringComparison.Ordinal);
+        Assert.True(failed.Compensated);
+        Assert.Contains(progress, p => p.Step == "Compensate" && p.Outcome == ProvisioningProgress.Compensated);
+        Assert.Contains(_api.Requests, r => r.StartsWith($"DELETE /api/v1/namespaces/{ns}", StringComparison.Ordinal) && r.Contains("propagationPolicy=Foreground", StringComparison.Ordinal));
+        Assert.Null(_api.Get("namespaces", null, ns));
+        Assert.Contains(_helm.Calls, c => c.StartsWith($"uninstall {ns} -n {ns}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_database_timeout_removes_release_and_namespace_and_fails()
+    {
+        var platform = Platform(readyTimeoutSeconds: 1);
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan, clusterReady: false);
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        var failed = Assert.IsType<DedicatedProvisioningOutcome.Failed>(outcome);
+        Assert.Equal("WaitForPostgres", failed.Step);
+        Assert.Contains("database timeout", failed.Reason, StringComparison.Ordinal);
+        Assert.Contains("0/1 instances ready", failed.Reason, StringComparison.Ordinal);
+        Assert.True(failed.Compensated);
+        Assert.Contains(_helm.Calls, c => c.StartsWith($"uninstall {ns} -n {ns} --wait", StringComparison.Ordinal));
+        Assert.Null(_api.Get("namespaces", null, ns));
+        // Readiness was watched, not polled: one list and watches, no repeated lists.
+        Assert.Equal(1, _api.Requests.Count(r => r.Contains("/clusters?fieldSelector", StringComparison.Ordinal) && r.Contains("watch=false", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_api_or_web_timeout_is_a_warning_and_provisioning_continues()
+    {
+        var platform = Platform(readyTimeoutSeconds: 1);
+        var plan = Plan();
+        ReleaseObjects(plan, apiReady: 1, webReady: 2, certificateReady: false);
+
+        var (outcome, progress) = await RunAsync(platform, plan);
+
+        var done = Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        Assert.Equal(2, done.Warnings.Count);
+        Assert.StartsWith("WaitForApi: deployment api: 1/2 replicas ready after", done.Warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith("ConfigureIngress: certificate not issued yet", done.Warnings[1], StringComparison.Ordinal);
+        Assert.Equal(ProvisioningProgress.Warning, progress.Single(p => p.Step == "WaitForApi").Outcome);
+        Assert.Equal(ProvisioningProgress.Completed, progress.Single(p => p.Step == "WaitForWeb").Outcome);
+        Assert.Equal("ConfigureIngress", progress[^1].Step);
+    }
+
+    [Theory]
+    [InlineData("pending-install", 1, "uninstall")]
+    [InlineData("pending-upgrade", 4, "rollback")]
+    [InlineData("pending-rollback", 5, "rollback")]
+    public async Task A_release_left_pending_by_a_crash_is_recovered_before_installing(string status, int revision, string recovery)
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+        _helm.SetStatus(status, revision);
+
+        var (outcome, progress) = await RunAsync(platform, plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        var calls = _helm.Calls.Select(c => c.Split(' ')[0]).ToList();
+        Assert.Equal(["status", recovery, "upgrade"], calls);
+        Assert.StartsWith($"{recovery} {ns} -n {ns}", _helm.Calls[1], StringComparison.Ordinal);
+        Assert.Contains($"was {status}", progress.Single(p => p.Step == "DeployHelmChart").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_namespace_of_the_same_name_that_is_not_this_tenants_is_refused_and_left_alone()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        _api.Put("namespaces", null, Namespace(ns, tenantLabel: null));
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        var failed = Assert.IsType<DedicatedProvisioningOutcome.Failed>(outcome);
+        Assert.Equal("CreateNamespace", failed.Step);
+        Assert.Contains("is not this tenant's", failed.Reason, StringComparison.Ordinal);
+        Assert.NotNull(_api.Get("namespaces", null, ns));
+        Assert.DoesNotContain(_api.Requests, r => r.StartsWith("DELETE", StringComparison.Ordinal));
+        Assert.DoesNotContain(_helm.Calls, c => !c.StartsWith("status", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Re_running_a_provisioning_converges_with_replace_instead_of_failing_on_conflicts()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
+
+        Assert.Contains($"PATCH /api/v1/namespaces/{ns}", _api.Requests);
+        Assert.Contains($"PUT /api/v1/namespaces/{ns}/resourcequotas/tenant-quota", _api.Requests);
+        Assert.Contains($"PUT /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies/default-deny-ingress", _api.Requests);
+        Assert.Equal(2, _helm.Calls.Count(c => c.StartsWith("upgrade --install", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Deprovisioning_uninstalls_the_release_and_waits_for_the_namespace_to_go()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
+        var progress = new List<ProvisioningProgress>();
+
+        var removed = await platform.RemoveAsync(plan.Names.TenantId, p => { progress.Add(p); return Task.CompletedTask; }, CancellationToken.None);
+
+        Assert.True(removed);
+        Assert.StartsWith($"uninstall {ns} -n {ns} --wait", _helm.Calls[^1], StringComparison.Ordinal);
+        Assert.Null(_api.Get("namespaces", null, ns));
+        Assert.Equal(("Deprovision", ProvisioningProgress.Completed), (progress.Single().Step, progress.Single().Outcome));
+        // Removing again is not an error.
+        Assert.True(await platform.RemoveAsync(plan.Names.TenantId, _ => Task.CompletedTask, CancellationToken.None));
+    }
+}
