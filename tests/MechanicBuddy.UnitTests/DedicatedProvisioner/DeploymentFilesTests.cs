@@ -1,0 +1,180 @@
+using System.Text.RegularExpressions;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using YamlDotNet.RepresentationModel;
+
+namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
+
+/// <summary>The chart, the platform manifests and docker-compose.yml hold together (no cluster or Docker needed).</summary>
+public sealed partial class DeploymentFilesTests
+{
+    static readonly string Root = KubernetesPlatformTests.RepositoryRoot();
+    static readonly string Chart = Path.Combine(Root, "k8s", "charts", "mechanicbuddy-tenant");
+
+    [GeneratedRegex(@"\.Values((?:\.[A-Za-z0-9_]+)+)")]
+    private static partial Regex ValuesReference();
+
+    static List<YamlDocument> Load(string path)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(path);
+        stream.Load(reader);
+        return [.. stream.Documents];
+    }
+
+    /// <summary>Every leaf of a mapping as a dotted path.</summary>
+    static IEnumerable<string> Leaves(YamlNode node, string prefix = "")
+    {
+        if (node is YamlMappingNode mapping && mapping.Children.Count > 0)
+        {
+            return mapping.Children.SelectMany(c => Leaves(c.Value, prefix.Length == 0 ? ((YamlScalarNode)c.Key).Value! : $"{prefix}.{((YamlScalarNode)c.Key).Value}"));
+        }
+        return [prefix];
+    }
+
+    static IEnumerable<string> Leaves(object value, string prefix = "") => value is Dictionary<string, object> map
+        ? map.SelectMany(kv => Leaves(kv.Value, prefix.Length == 0 ? kv.Key : $"{prefix}.{kv.Key}"))
+        : [prefix];
+
+    static HashSet<string> TemplateReferences() =>
+        Directory.EnumerateFiles(Path.Combine(Chart, "templates"))
+            .SelectMany(f => ValuesReference().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value[1..]))
+            .ToHashSet();
+
+    static HashSet<string> DefaultPaths()
+    {
+        var root = Load(Path.Combine(Chart, "values.yaml"))[0].RootNode;
+        var leaves = Leaves(root).ToList();
+        // A parent path (used with toYaml) has a default when any leaf under it has one.
+        return leaves.SelectMany(l => l.Split('.').Select((_, i) => string.Join('.', l.Split('.').Take(i + 1)))).ToHashSet();
+    }
+
+    static Dictionary<string, object> WrittenValues(string tier = "enterprise")
+    {
+        var command = new ProvisionDedicatedTenant
+        {
+            CorrelationId = Guid.NewGuid(), TenantId = "acme-auto-a1b2c3", CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
+            OwnerEmail = "owner@acmeauto.com", CustomDomain = "shop.acmeauto.com", AdminPasswordHash = "PBKDF2$SHA256$10000$c2FsdA==$aGFzaA==",
+        };
+        var plan = DedicatedTenantPlan.For(command, new ProvisioningOptions());
+        return HelmValues.Build(plan, new KubernetesOptions { BackupDestinationPath = "s3://backups/tenants" });
+    }
+
+    [Fact]
+    public void Every_value_the_provisioner_writes_is_used_by_a_template()
+    {
+        var references = TemplateReferences();
+
+        var unused = Leaves(WrittenValues()).Where(leaf => !references.Any(r => leaf == r || leaf.StartsWith(r + ".", StringComparison.Ordinal))).ToList();
+
+        Assert.Empty(unused);
+    }
+
+    [Fact]
+    public void Every_value_a_template_reads_has_a_default_and_every_default_is_read()
+    {
+        var defaults = DefaultPaths();
+        var references = TemplateReferences();
+
+        var withoutDefault = references.Where(r => !defaults.Contains(r)).ToList();
+        var leaves = Leaves(Load(Path.Combine(Chart, "values.yaml"))[0].RootNode);
+        var neverRead = leaves.Where(leaf => !references.Any(r => leaf == r || leaf.StartsWith(r + ".", StringComparison.Ordinal))).ToList();
+
+        Assert.Empty(withoutDefault);
+        Assert.Empty(neverRead);
+    }
+
+    [Fact]
+    public void The_provisioner_writes_only_keys_the_chart_knows()
+    {
+        var defaults = DefaultPaths();
+
+        var unknown = Leaves(WrittenValues()).Where(leaf => !defaults.Contains(leaf)).ToList();
+
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void Every_yaml_file_parses()
+    {
+        var files = Directory.EnumerateFiles(Path.Combine(Root, "k8s"), "*.yaml", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}templates{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Append(Path.Combine(Root, "docker-compose.yml"))
+            .ToList();
+        Assert.True(files.Count >= 8, string.Join(", ", files));
+
+        foreach (var file in files)
+        {
+            var documents = Load(file);
+            Assert.True(documents.Count > 0, file);
+        }
+    }
+
+    [Fact]
+    public void Templates_parse_once_their_directives_are_replaced()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Chart, "templates"), "*.yaml"))
+        {
+            // Whole-line directives (include/toYaml blocks, if/range/end) go; inline ones become a scalar.
+            var lines = File.ReadAllLines(file)
+                .Where(l => !Regex.IsMatch(l, @"^\s*\{\{-?.*-?\}\}\s*$"))
+                .Select(l => Regex.Replace(l, @"\{\{-?.*?-?\}\}", "placeholder"));
+            var stream = new YamlStream();
+            stream.Load(new StringReader(string.Join('\n', lines)));
+            Assert.All(stream.Documents, d => Assert.IsType<YamlMappingNode>(d.RootNode));
+        }
+    }
+
+    [Fact]
+    public void The_platform_role_grants_every_call_the_kubernetes_driver_makes()
+    {
+        var role = Load(Path.Combine(Root, "k8s", "platform", "10-rbac.yaml")).Select(d => (YamlMappingNode)d.RootNode)
+            .Single(d => ((YamlScalarNode)d.Children[new YamlScalarNode("kind")]).Value == "ClusterRole");
+        var rules = ((YamlSequenceNode)role.Children[new YamlScalarNode("rules")]).Cast<YamlMappingNode>()
+            .SelectMany(r => Strings(r, "apiGroups").SelectMany(g => Strings(r, "resources").Select(res => (Group: g, Resource: res, Verbs: Strings(r, "verbs")))))
+            .ToList();
+        bool Allows(string group, string resource, string verb) =>
+            rules.Any(r => r.Group == group && (r.Resource == resource || r.Resource == "*") && (r.Verbs.Contains(verb) || r.Verbs.Contains("*")));
+
+        (string Group, string Resource, string Verb)[] used =
+        [
+            ("", "namespaces", "get"), ("", "namespaces", "create"), ("", "namespaces", "patch"), ("", "namespaces", "delete"),
+            ("", "namespaces", "list"), ("", "namespaces", "watch"),
+            ("", "resourcequotas", "create"), ("", "resourcequotas", "update"), ("", "limitranges", "create"), ("", "limitranges", "update"),
+            ("networking.k8s.io", "networkpolicies", "create"), ("networking.k8s.io", "networkpolicies", "update"),
+            ("postgresql.cnpg.io", "clusters", "list"), ("postgresql.cnpg.io", "clusters", "watch"),
+            ("apps", "deployments", "list"), ("apps", "deployments", "watch"),
+            ("networking.k8s.io", "ingresses", "get"), ("cert-manager.io", "certificates", "get"),
+            // helm: release storage and the chart's objects.
+            ("", "secrets", "create"), ("", "secrets", "list"), ("", "secrets", "delete"), ("", "services", "create"),
+            ("apps", "deployments", "create"), ("networking.k8s.io", "ingresses", "create"), ("postgresql.cnpg.io", "scheduledbackups", "create"),
+            ("barmancloud.cnpg.io", "objectstores", "create"),
+        ];
+        var denied = used.Where(u => !Allows(u.Group, u.Resource, u.Verb)).ToList();
+        Assert.Empty(denied);
+        Assert.False(Allows("", "nodes", "get"));
+        Assert.False(Allows("rbac.authorization.k8s.io", "clusterroles", "create"));
+    }
+
+    static List<string> Strings(YamlMappingNode node, string key) =>
+        ((YamlSequenceNode)node.Children[new YamlScalarNode(key)]).Cast<YamlScalarNode>().Select(s => s.Value!).ToList();
+
+    [Fact]
+    public void Docker_compose_runs_the_four_services_with_rabbitmq_postgres_and_nginx_proxy_manager()
+    {
+        var compose = (YamlMappingNode)Load(Path.Combine(Root, "docker-compose.yml"))[0].RootNode;
+        var services = (YamlMappingNode)compose.Children[new YamlScalarNode("services")];
+        var names = services.Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value).ToHashSet();
+
+        Assert.Superset(new HashSet<string?> { "gateway", "tenant-registry", "shared-tier-provisioner", "dedicated-provisioner", "rabbitmq", "postgres", "nginx-proxy-manager" }, names);
+        var rabbit = ((YamlScalarNode)((YamlMappingNode)services.Children[new YamlScalarNode("rabbitmq")]).Children[new YamlScalarNode("image")]).Value!;
+        Assert.EndsWith("-management", rabbit, StringComparison.Ordinal);
+        foreach (var project in new[] { "Gateway", "TenantRegistry", "SharedTierProvisioner", "DedicatedProvisioner" })
+        {
+            Assert.True(File.Exists(Path.Combine(Root, "services", project, $"MechanicBuddy.{project}.csproj")), project);
+        }
+    }
+}
