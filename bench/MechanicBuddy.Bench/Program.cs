@@ -9,6 +9,7 @@ using Npgsql;
 // MechanicBuddy provisioning benchmark (see bench/run.sh, which starts a control plane of its own for it).
 // Provisions N free tenants with C concurrent clients through the Gateway (request → Active, Prefer: wait) and, in
 // the same run, performs the same SQL work directly; prints p50/p95 latency and tenants/s for both and their ratio.
+// --mode=dedicated instead provisions professional tenants on the single-host platform (see DedicatedBench).
 var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 string Setting(string name, string fallback) => settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant()) ?? fallback;
 var count = int.Parse(Setting("tenants", "100"), CultureInfo.InvariantCulture);
@@ -17,6 +18,14 @@ var gateway = new Uri(Setting("gateway", "http://127.0.0.1:5200"));
 var token = Setting("token", "");
 var server = Setting("server", "Host=127.0.0.1;Port=55434;Username=mechanicbuddy;Password=mechanicbuddy-local");
 var rounds = int.Parse(Setting("rounds", "5"), CultureInfo.InvariantCulture);
+if (Setting("mode", "free") == "dedicated")
+{
+    using var dedicatedHttp = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(120) };
+    dedicatedHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    await DedicatedBench.RunAsync(dedicatedHttp, int.Parse(Setting("tenants", "10"), CultureInfo.InvariantCulture),
+        int.Parse(Setting("concurrency", "1"), CultureInfo.InvariantCulture), server + ";Database=mechanicbuddy_registry");
+    return 0;
+}
 var warmup = Math.Max(concurrency, 4);
 
 var directDatabase = $"bench_direct_{DateTime.UtcNow:HHmmss}";
