@@ -1,4 +1,5 @@
 using MechanicBuddy.TenantDatabase;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -29,6 +30,28 @@ public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, TimeProvi
         catch (Exception ex)
         {
             throw new StepFailedException(step, ex);
+        }
+    }
+
+    /// <summary>
+    /// After a failed step: runs the worker's removal and reports it as the "Compensate" step. True only when the removal
+    /// verified that nothing is left; a removal that throws is reported with its reason, not rethrown.
+    /// </summary>
+    public async Task<bool> CompensateAsync(Func<Task<bool>> remove, string removedMessage, Func<ProvisioningProgress, Task> onProgress, ILogger logger,
+        string tenantId)
+    {
+        try
+        {
+            var removed = await remove();
+            await onProgress(Progress("Compensate", removed ? ProvisioningProgress.Compensated : ProvisioningProgress.Failed,
+                removed ? removedMessage : "some pieces could not be verified as removed"));
+            return removed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Compensation for {TenantId} failed", tenantId);
+            await onProgress(Progress("Compensate", ProvisioningProgress.Failed, Describe(ex)));
+            return false;
         }
     }
 

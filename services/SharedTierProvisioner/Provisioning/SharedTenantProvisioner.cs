@@ -50,7 +50,8 @@ public sealed class SharedTenantProvisioner(
             var reason = StepRunner.Describe(failure.InnerException!);
             logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
             await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, steps.Clock.GetUtcNow()));
-            var compensated = await CompensateAsync(command.Pool, names, onProgress, cancellationToken);
+            var compensated = await steps.CompensateAsync(() => RemoveAsync(command.Pool, names, cancellationToken),
+                "route, schema, role and secret removed", onProgress, logger, names.TenantId);
             return new SharedProvisioningOutcome.Failed(failure.Step, reason, compensated);
         }
     }
@@ -86,22 +87,5 @@ public sealed class SharedTenantProvisioner(
         await secrets.DeleteAsync(names.TenantId, cancellationToken);
         var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
         return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
-    }
-
-    async Task<bool> CompensateAsync(string pool, TenantNames names, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var removed = await RemoveAsync(pool, names, cancellationToken);
-            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Compensated,
-                removed ? "route, schema, role and secret removed" : "some pieces could not be verified as removed", steps.Clock.GetUtcNow()));
-            return removed;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Compensation for {TenantId} failed", names.TenantId);
-            await onProgress(new ProvisioningProgress("Compensate", ProvisioningProgress.Failed, StepRunner.Describe(ex), steps.Clock.GetUtcNow()));
-            return false;
-        }
     }
 }

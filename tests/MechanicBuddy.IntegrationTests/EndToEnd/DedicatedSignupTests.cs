@@ -112,4 +112,31 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         var after = Directory.Exists(plane.TenantInstancesDirectory) ? Directory.GetDirectories(plane.TenantInstancesDirectory).Length : 0;
         Assert.Equal(before, after);
     }
+
+    [Fact]
+    public async Task The_dedicated_command_on_the_broker_carries_only_the_password_hash()
+    {
+        var tap = await plane.Broker.TapAsync("provision-dedicated-tenant");
+
+        var response = await SignUpAsync(plane.Client,
+            new { companyName = "Acme Auto Repair", subscriptionTier = "professional", ownerEmail = "owner@acmeauto.com", customDomain = "shop.acmeauto.com" },
+            waitSeconds: null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var result = await ResultAsync(response);
+        Assert.Matches("^acme-auto-[a-z0-9]{6}$", result.TenantId);
+        Assert.Equal("dedicated", result.DeploymentMode);
+        Assert.Equal($"tenant-{result.TenantId}", result.Namespace);
+        Assert.Equal(20, result.Resources!.MechanicLimit);
+        Assert.Empty(result.Warnings);
+        var message = await plane.Broker.PeekAsync(tap, m => m.Contains(result.TenantId, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+        Assert.Contains("ProvisionDedicatedTenant", message, StringComparison.Ordinal);
+        Assert.Contains("shop.acmeauto.com", message, StringComparison.Ordinal);
+        Assert.Contains("PBKDF2$SHA256$", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.AdminPassword!, message, StringComparison.Ordinal);
+        var final = await PollAsync<TenantProvisioningResult>(plane.Client, response.Headers.Location!.ToString(), r => r.Status, TenantStatuses.Provisioning,
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(TenantStatuses.Active, final.Status);
+        Assert.DoesNotContain(result.AdminPassword!, plane.AllLogs(), StringComparison.Ordinal);
+    }
 }

@@ -119,27 +119,4 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
         Assert.Equal("https://mechanicbuddy.app/problems/duplicate-tenant", problem.GetProperty("type").GetString());
         Assert.Contains("already has tenant only-once-", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task A_professional_signup_goes_to_the_dedicated_queue_with_only_the_password_hash()
-    {
-        var response = await SignUpAsync(plane.Client,
-            new { companyName = "Acme Auto Repair", subscriptionTier = "professional", ownerEmail = "owner@acmeauto.com", customDomain = "shop.acmeauto.com" },
-            waitSeconds: null);
-
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var result = await ResultAsync(response);
-        Assert.Matches("^acme-auto-[a-z0-9]{6}$", result.TenantId);
-        Assert.Equal("dedicated", result.DeploymentMode);
-        Assert.Equal($"tenant-{result.TenantId}", result.Namespace);
-        Assert.Equal($"tenant-{result.TenantId}", result.HelmRelease);
-        Assert.Equal(20, result.Resources!.MechanicLimit);
-        Assert.Empty(result.Warnings);
-
-        var message = await plane.Broker.PeekAsync("provision-dedicated-tenant", m => m.Contains(result.TenantId, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
-        Assert.Contains("ProvisionDedicatedTenant", message, StringComparison.Ordinal);
-        Assert.Contains("shop.acmeauto.com", message, StringComparison.Ordinal);
-        Assert.Contains("PBKDF2$SHA256$", message, StringComparison.Ordinal);
-        Assert.DoesNotContain(result.AdminPassword!, message, StringComparison.Ordinal);
-    }
 }

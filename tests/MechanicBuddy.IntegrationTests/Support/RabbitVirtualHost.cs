@@ -55,6 +55,20 @@ public sealed class RabbitVirtualHost : IAsyncDisposable
         throw new TimeoutException($"no matching message in {queue} within {timeout}");
     }
 
+    /// <summary>
+    /// Binds a queue of the test's own to a fanout exchange, so it receives a copy of every message sent there while the
+    /// real consumer takes the original. Returns the queue's name, for <see cref="PeekAsync"/>.
+    /// </summary>
+    public async Task<string> TapAsync(string exchange)
+    {
+        var queue = $"tap-{exchange}";
+        var vhost = Uri.EscapeDataString(Name);
+        (await Management.PutAsJsonAsync($"api/queues/{vhost}/{queue}", new { durable = false, auto_delete = false })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"api/exchanges/{vhost}/{exchange}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+        (await Management.PostAsJsonAsync($"api/bindings/{vhost}/e/{exchange}/q/{queue}", new { routing_key = "" })).EnsureSuccessStatusCode();
+        return queue;
+    }
+
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
 
     static HttpClient CreateClient()

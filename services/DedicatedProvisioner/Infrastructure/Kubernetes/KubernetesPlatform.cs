@@ -98,7 +98,8 @@ public sealed class KubernetesPlatform(
             var reason = StepRunner.Describe(failure);
             logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; removing release and namespace", names.TenantId, failure.Step, reason);
             await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
-            var removed = await CompensateAsync(names.TenantId, onProgress, cancellationToken);
+            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, _ => Task.CompletedTask, cancellationToken),
+                "release uninstalled and namespace deleted", onProgress, logger, names.TenantId);
             return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
         }
     }
@@ -158,22 +159,5 @@ public sealed class KubernetesPlatform(
         await onProgress(steps.Progress(Deprovision, gone ? ProvisioningProgress.Completed : ProvisioningProgress.Failed,
             gone ? $"release {names.HelmRelease} uninstalled, namespace {ns} deleted" : $"namespace {ns} still present after {Kube.NamespaceDeleteTimeoutSeconds} s"));
         return gone;
-    }
-
-    async Task<bool> CompensateAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var removed = await RemoveAsync(tenantId, _ => Task.CompletedTask, cancellationToken);
-            await onProgress(steps.Progress(Compensate, removed ? ProvisioningProgress.Compensated : ProvisioningProgress.Failed,
-                removed ? "release uninstalled and namespace deleted" : "namespace could not be verified as deleted"));
-            return removed;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Compensation for {TenantId} failed", tenantId);
-            await onProgress(steps.Progress(Compensate, ProvisioningProgress.Failed, StepRunner.Describe(ex)));
-            return false;
-        }
     }
 }

@@ -47,7 +47,8 @@ public sealed class SingleHostPlatform(
             var reason = StepRunner.Describe(failure);
             logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
             await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
-            var removed = await CompensateAsync(names.TenantId, onProgress, cancellationToken);
+            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, _ => Task.CompletedTask, cancellationToken),
+                "instance, route and secrets removed", onProgress, logger, names.TenantId);
             return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
         }
     }
@@ -94,22 +95,5 @@ public sealed class SingleHostPlatform(
             $"instance {new TenantNames(tenantId).DedicatedNamespace}{(port is { } used ? $" (port {used})" : "")} {(instanceGone ? "stopped and deleted" : "STILL PRESENT")}, " +
             $"route {(routeGone ? "removed" : "STILL PRESENT")}, secrets {(secretsGone ? "deleted" : "STILL PRESENT")}"));
         return instanceGone && routeGone && secretsGone;
-    }
-
-    async Task<bool> CompensateAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var removed = await RemoveAsync(tenantId, _ => Task.CompletedTask, cancellationToken);
-            await onProgress(steps.Progress(Compensate, removed ? ProvisioningProgress.Compensated : ProvisioningProgress.Failed,
-                removed ? "instance, route and secrets removed" : "some pieces could not be verified as removed"));
-            return removed;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogError(ex, "Compensation for {TenantId} failed", tenantId);
-            await onProgress(steps.Progress(Compensate, ProvisioningProgress.Failed, StepRunner.Describe(ex)));
-            return false;
-        }
     }
 }
