@@ -58,8 +58,11 @@ stop_service() {
 start_service() {
   local name=$1 dll; dll=$(dll_of "$1")
   stop_service "$name"
-  (cd "$root" && nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR" \
-    >>"$VAR/log/$name.log" 2>&1 & echo $! > "$VAR/run/$name.pid")
+  # exec: the background process is the service itself (its pid is the one recorded), and it holds no descriptor of
+  # this script's output, so `scripts/up.sh | tee …` ends when up.sh does.
+  (cd "$root" && exec nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR") \
+    >>"$VAR/log/$name.log" 2>&1 </dev/null &
+  echo $! > "$VAR/run/$name.pid"
 }
 
 wait_ready() {
