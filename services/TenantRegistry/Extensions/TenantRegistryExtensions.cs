@@ -3,6 +3,7 @@ using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.TenantRegistry.Api;
 using MechanicBuddy.TenantRegistry.Consumers;
 using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Npgsql;
@@ -22,6 +23,8 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>();
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
+        builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
         builder.Services.AddHostedService<DedicatedWorkQueue>();
         builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);
 
@@ -29,7 +32,8 @@ public static class TenantRegistryExtensions
         {
             x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
                 {
-                    // Sends and responses leave only after the saga row is committed.
+                    // Responses leave only after the saga row is committed; commands and events go through the
+                    // transactional outbox (committed with the row, delivered by the OutboxDispatcher).
                     saga.UseInMemoryOutbox(context);
                 })
                 .NpgsqlRepository<TenantState, TenantSagaTable>();

@@ -3,6 +3,7 @@ using MechanicBuddy.Contracts;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.TenantRegistry.StateMachines;
@@ -10,7 +11,8 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// <summary>
 /// A tenant from signup to removal. Admission (duplicate shop, path, shared capacity) happens before anything is
 /// built, and the Gateway hears Accepted or Rejected only after the saga is stored (in-memory outbox), so a status
-/// query right after acceptance always finds the tenant.
+/// query right after acceptance always finds the tenant. Commands to the workers and lifecycle events go through the
+/// transactional outbox: they are committed with the state change that decided them.
 /// </summary>
 public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<TenantState>
 {
@@ -63,7 +65,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .Finalize(),
                     accepted => accepted
                         .IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
-                            shared => shared.Send(QueueNames.Exchange(QueueNames.ProvisionSharedTenant), context => new ProvisionSharedTenant
+                            shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => new ProvisionSharedTenant
                             {
                                 CorrelationId = context.Saga.CorrelationId,
                                 TenantId = context.Saga.TenantId,
@@ -73,7 +75,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                                 AdminPasswordHash = context.Saga.AdminPasswordHash,
                                 Pool = context.Saga.Pool!,
                             }),
-                            dedicated => dedicated.Send(QueueNames.Exchange(QueueNames.ProvisionDedicatedTenant), context => new ProvisionDedicatedTenant
+                            dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
                             {
                                 CorrelationId = context.Saga.CorrelationId,
                                 TenantId = context.Saga.TenantId,
@@ -107,14 +109,14 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 })
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
-                .Publish(context => ProvisionedEvent(context.Saga))
+                .PublishViaOutbox(context => ProvisionedEvent(context.Saga))
                 .TransitionTo(Active),
             When(SharedProvisioningFailed)
                 .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .Publish(context => FailedEvent(context.Saga))
+                .PublishViaOutbox(context => FailedEvent(context.Saga))
                 .TransitionTo(Failed),
             When(DedicatedProvisioned)
                 .Then(context =>
@@ -133,20 +135,20 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .AppendLog("Completed", "completed", context => context.Message.Warnings.Count == 0
                     ? $"tenant active at {context.Saga.TenantUrl}"
                     : $"tenant active at {context.Saga.TenantUrl} with {context.Message.Warnings.Count} warning(s): {string.Join("; ", context.Message.Warnings)}")
-                .Publish(context => ProvisionedEvent(context.Saga))
+                .PublishViaOutbox(context => ProvisionedEvent(context.Saga))
                 .TransitionTo(Active),
             When(DedicatedProvisioningFailed)
                 .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .Publish(context => FailedEvent(context.Saga))
+                .PublishViaOutbox(context => FailedEvent(context.Saga))
                 .TransitionTo(Failed));
 
         During(Active, Failed,
             When(DeprovisionRequested)
                 .IfElse(context => context.Saga.Pool is not null,
                     shared => shared
-                        .Send(QueueNames.Exchange(QueueNames.DeprovisionSharedTenant), context => new DeprovisionSharedTenant
+                        .SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
                         {
                             CorrelationId = context.Saga.CorrelationId,
                             TenantId = context.Saga.TenantId,
@@ -156,7 +158,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .TransitionTo(Deprovisioning),
                     notShared => notShared.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Dedicated,
                         dedicated => dedicated
-                            .Send(QueueNames.Exchange(QueueNames.DeprovisionDedicatedTenant), context => new DeprovisionDedicatedTenant
+                            .SendViaOutbox(QueueNames.DeprovisionDedicatedTenant, context => new DeprovisionDedicatedTenant
                             {
                                 CorrelationId = context.Saga.CorrelationId,
                                 TenantId = context.Saga.TenantId,
@@ -168,7 +170,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                     nothingBuilt => nothingBuilt
                         .Then(context => context.Saga.DeprovisionedAt = context.Message.RequestedAt)
                         .AppendLog("Deprovision", "completed", _ => "nothing was built; tenant closed")
-                        .Publish(context => DeprovisionedEvent(context.Saga))
+                        .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                         .TransitionTo(Deprovisioned))));
 
         During(Deprovisioning,
@@ -176,12 +178,12 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
-                .Publish(context => DeprovisionedEvent(context.Saga))
+                .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned),
             When(DedicatedDeprovisioned)
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
-                .Publish(context => DeprovisionedEvent(context.Saga))
+                .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned));
 
         SetCompletedWhenFinalized();

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using MassTransit;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 
 namespace MechanicBuddy.TenantRegistry.StateMachines;
 
 /// <summary>One tenant's provisioning saga. It is also the registry's Tenant record (the seed's Tenant fields), so the two cannot drift.</summary>
-public sealed class TenantState : SagaStateMachineInstance, ISagaVersion
+public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOutbox
 {
     public Guid CorrelationId { get; set; }
     public int Version { get; set; }
@@ -38,4 +40,8 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Set by admission when the signup is refused; such a saga is finalized and never stored.</summary>
     public string? RejectionCode { get; set; }
     public string? RejectionReason { get; set; }
+
+    /// <summary>Messages decided while handling the current message; stored with this state by the repository, never serialized into it.</summary>
+    [JsonIgnore]
+    public List<OutboxMessage> PendingMessages { get; } = [];
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,11 @@ namespace MechanicBuddy.IntegrationTests.TenantRegistry;
 /// <summary>The provisioning saga on the in-memory harness, but stored by our Npgsql repository in a real, migrated registry database.</summary>
 public static class RegistryHarness
 {
-    public static async Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(params SharedPoolOptions[] pools)
+    public static Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(params SharedPoolOptions[] pools) =>
+        StartAsync(startDispatcher: true, pools);
+
+    /// <param name="startDispatcher">False plays a registry that crashed after committing: messages stay in the outbox.</param>
+    public static async Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(bool startDispatcher, params SharedPoolOptions[] pools)
     {
         var database = await TestDatabase.CreateAsync("mbt_reg");
         var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
@@ -26,6 +31,9 @@ public static class RegistryHarness
             .AddSingleton(Options.Create(options))
             .AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>()
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
+            .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
+            .AddSingleton<OutboxDispatcher>()
+            .AddLogging()
             .AddMassTransitTestHarness(x =>
             {
                 x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(1));
@@ -39,6 +47,10 @@ public static class RegistryHarness
             })
             .BuildServiceProvider(true);
         await provider.GetRequiredService<MassTransit.Testing.ITestHarness>().Start();
+        if (startDispatcher)
+        {
+            await provider.GetRequiredService<OutboxDispatcher>().StartAsync(CancellationToken.None);
+        }
         return (provider, database);
     }
 }

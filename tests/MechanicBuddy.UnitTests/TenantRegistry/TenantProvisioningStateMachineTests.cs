@@ -4,6 +4,7 @@ using MechanicBuddy.Contracts;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantRegistry.Infrastructure;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
             .AddSingleton(admission)
             .AddSingleton(log)
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<ISagaMessageOutbox, ImmediateSagaOutbox>()
             .AddSingleton(Options.Create(new ProvisioningOptions { FreeTier = new FreeTierOptions { Enabled = freeTierEnabled } }))
             .AddMassTransitTestHarness(x =>
             {

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json;
 using MassTransit;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
@@ -33,6 +34,7 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
             instance.Version = 0;
             throw new ConcurrencyException($"{typeof(TSaga).Name} {instance.CorrelationId} conflicts with an existing row", typeof(TSaga), instance.CorrelationId);
         }
+        await WriteOutboxAsync(instance, cancellationToken);
     }
 
     public async Task UpdateAsync(TSaga instance, CancellationToken cancellationToken)
@@ -53,6 +55,34 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
             throw new ConcurrencyException($"{typeof(TSaga).Name} {instance.CorrelationId} was changed by another message (version {expected})",
                 typeof(TSaga), instance.CorrelationId);
         }
+        await WriteOutboxAsync(instance, cancellationToken);
+    }
+
+    /// <summary>
+    /// The saga's outgoing messages join the same transaction as its new state (transactional outbox); the NOTIFY
+    /// reaches the dispatcher only when that transaction commits.
+    /// </summary>
+    async Task WriteOutboxAsync(TSaga instance, CancellationToken cancellationToken)
+    {
+        if (instance is not IHasOutbox { PendingMessages.Count: > 0 } outbox)
+        {
+            return;
+        }
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var message in outbox.PendingMessages)
+        {
+            var insert = new NpgsqlBatchCommand(
+                "INSERT INTO outbox_messages (id, correlation_id, destination, message_type, body) VALUES (@id, @correlation, @destination, @type, @body::jsonb)");
+            insert.Parameters.AddWithValue("id", message.Id);
+            insert.Parameters.AddWithValue("correlation", instance.CorrelationId);
+            insert.Parameters.AddWithValue("destination", (object?)message.Destination ?? DBNull.Value);
+            insert.Parameters.AddWithValue("type", message.MessageType);
+            insert.Parameters.AddWithValue("body", message.Body);
+            batch.BatchCommands.Add(insert);
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{OutboxDispatcher.Channel}', '')"));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        outbox.PendingMessages.Clear();
     }
 
     public async Task DeleteAsync(TSaga instance, CancellationToken cancellationToken)
