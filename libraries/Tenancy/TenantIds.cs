@@ -30,6 +30,21 @@ public static partial class TenantIds
 
     public static string Generate(string companyName) => $"{Slug(companyName)}-{RandomSuffix()}";
 
+    /// <summary>The id for a signup that must come out the same every time (an Idempotency-Key): the suffix is taken from <paramref name="seed"/>.</summary>
+    public static string Derive(string companyName, ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length < SuffixLength)
+        {
+            throw new ArgumentException($"at least {SuffixLength} bytes of seed are needed", nameof(seed));
+        }
+        Span<char> chars = stackalloc char[SuffixLength];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = SuffixAlphabet[seed[i] % SuffixAlphabet.Length];
+        }
+        return $"{Slug(companyName)}-{new string(chars)}";
+    }
+
     /// <summary>Lower-case ASCII words of the name (accents folded, apostrophes dropped), at most two, joined by '-'.</summary>
     public static string Slug(string companyName)
     {

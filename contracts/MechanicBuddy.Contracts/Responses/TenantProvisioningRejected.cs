@@ -4,7 +4,7 @@ namespace MechanicBuddy.Contracts;
 public record TenantProvisioningRejected
 {
     public required string TenantId { get; init; }
-    /// <summary>"duplicate" (the shop already has a tenant) or "capacity" (no shared pool has room).</summary>
+    /// <summary>"duplicate" (the shop has a live tenant), "capacity" (every shared pool is full) or "key-reused" (an Idempotency-Key sent with a different signup).</summary>
     public required string Code { get; init; }
     public required string Reason { get; init; }
 }

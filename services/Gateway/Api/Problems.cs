@@ -14,6 +14,10 @@ public static class Problems
     public static IResult RegistryUnavailable(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Provisioning is unavailable", type: Base + "registry-unavailable");
 
+    public static IResult IdempotencyKeyReused(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "This Idempotency-Key belongs to a different signup",
+            type: Base + "idempotency-key-reused");
+
     public static IResult TenantNotFound(string tenantId) =>
         TypedResults.Problem($"No tenant '{tenantId}'.", statusCode: StatusCodes.Status404NotFound, title: "Tenant not found", type: Base + "tenant-not-found");
 

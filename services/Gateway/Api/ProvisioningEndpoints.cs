@@ -23,11 +23,12 @@ public static class ProvisioningEndpoints
         group.MapPost("/provision", ProvisionAsync)
             .WithName("ProvisionTenant")
             .WithSummary("Sign a shop up: validates, admits, and starts provisioning on the shared or dedicated path.")
-            .WithDescription("Answers 202 with a Location to watch, or 200 with the final result when `Prefer: wait=N` was sent and provisioning ended in time. adminPassword is in this answer only.")
+            .WithDescription("Answers 202 with a Location to watch, or 200 with the final result when `Prefer: wait=N` was sent and provisioning ended in time. adminPassword is in this answer only. With an `Idempotency-Key` header, repeating the request (even concurrently) gives the same tenant and the same answer; the key reused for a different signup is a 422.")
             .Produces<TenantProvisioningResult>(StatusCodes.Status202Accepted)
             .Produces<TenantProvisioningResult>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/{tenantId}", GetStatusAsync)
@@ -40,16 +41,24 @@ public static class ProvisioningEndpoints
 
     static async Task<IResult> ProvisionAsync(TenantProvisioningRequest? request, HttpContext http, IOptions<ProvisioningOptions> options,
         IRequestClient<ProvisionTenant> client, TenantCompletionNotifier notifier, ITenantRegistryApi registry, TimeProvider clock,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        IOptions<AuthOptions> auth, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (signup, errors) = SignupValidator.Validate(request, options.Value);
-        if (signup is null)
+        var key = http.Request.Headers[IdempotentSignup.Header].ToString();
+        var keyError = http.Request.Headers.ContainsKey(IdempotentSignup.Header) ? IdempotentSignup.Validate(key) : null;
+        if (signup is null || keyError is not null)
         {
-            return TypedResults.ValidationProblem(errors, title: "The signup is not valid");
+            var all = new Dictionary<string, string[]>(errors);
+            if (keyError is not null)
+            {
+                all[IdempotentSignup.Header] = [keyError];
+            }
+            return TypedResults.ValidationProblem(all, title: "The signup is not valid");
         }
 
-        var tenantId = TenantIds.Generate(signup.CompanyName);
-        var password = AdminPasswords.Generate();
+        var (tenantId, password) = key.Length > 0
+            ? IdempotentSignup.For(key, signup.CompanyName, auth.Value)
+            : (TenantIds.Generate(signup.CompanyName), AdminPasswords.Generate());
         var command = new ProvisionTenant
         {
             CorrelationId = TenantNames.CorrelationIdFor(tenantId),
@@ -64,20 +73,31 @@ public static class ProvisioningEndpoints
 
         var wait = PreferWait.From(http.Request);
         using var waiter = wait is null ? null : notifier.Register(tenantId);
-        Response<TenantProvisioningAccepted, TenantProvisioningRejected> response;
+        Response<TenantProvisioningAccepted, TenantProvisioningRejected>? response = null;
         try
         {
             response = await client.GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(command, cancellationToken, RequestTimeout.After(s: (int)AdmissionTimeout.TotalSeconds));
         }
         catch (RequestTimeoutException)
         {
-            loggers.CreateLogger(nameof(ProvisioningEndpoints)).LogError("Signup {TenantId} was not admitted within {Timeout}", tenantId, AdmissionTimeout);
-            return Problems.RegistryUnavailable($"The tenant registry did not answer within {AdmissionTimeout.TotalSeconds:0}s; nothing was created. Try again.");
+            // The registry may have committed the tenant and then lost its answer (a crash after the commit): its
+            // record decides. Only a tenant the registry does not have was not created.
+            var known = await registry.GetProvisioningAsync(tenantId, cancellationToken);
+            if (!known.IsSuccessful || known.Content is null)
+            {
+                loggers.CreateLogger(nameof(ProvisioningEndpoints)).LogError("Signup {TenantId} was not admitted within {Timeout}", tenantId, AdmissionTimeout);
+                return Problems.RegistryUnavailable($"The tenant registry did not answer within {AdmissionTimeout.TotalSeconds:0}s; nothing was created. Try again.");
+            }
         }
 
-        if (response.Is(out Response<TenantProvisioningRejected>? rejected))
+        if (response is { } answer && answer.Is(out Response<TenantProvisioningRejected>? rejected))
         {
-            return rejected.Message.Code == "duplicate" ? Problems.DuplicateTenant(rejected.Message.Reason) : Problems.SharedTierFull(rejected.Message.Reason);
+            return rejected.Message.Code switch
+            {
+                "duplicate" => Problems.DuplicateTenant(rejected.Message.Reason),
+                "key-reused" => Problems.IdempotencyKeyReused(rejected.Message.Reason),
+                _ => Problems.SharedTierFull(rejected.Message.Reason),
+            };
         }
 
         if (waiter is not null)

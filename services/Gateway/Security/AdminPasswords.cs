@@ -18,6 +18,21 @@ public static class AdminPasswords
 
     public static string Generate() => RandomNumberGenerator.GetString(Alphabet, 20);
 
+    /// <summary>The same password from the same secret seed (an idempotent signup's repeated answer); never stored anywhere.</summary>
+    public static string Derive(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length < 20)
+        {
+            throw new ArgumentException("at least 20 bytes of seed are needed", nameof(seed));
+        }
+        Span<char> chars = stackalloc char[20];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = Alphabet[seed[i] % Alphabet.Length];
+        }
+        return new string(chars);
+    }
+
     public static string Hash(string password)
     {
         var salt = RandomNumberGenerator.GetBytes(16);

@@ -39,21 +39,31 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
         foreach (var pool in options.Value.FreeTier.EffectivePools())
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var reserve = new NpgsqlCommand(
+            await using (var reserve = new NpgsqlCommand(
                 """
                 SELECT pg_advisory_xact_lock(hashtext('mechanicbuddy:pool:' || @pool));
                 INSERT INTO shared_pool_slots (tenant_id, pool)
                 SELECT @tenant, @pool WHERE (SELECT count(*) FROM shared_pool_slots WHERE pool = @pool) < @capacity
                 ON CONFLICT (tenant_id) DO NOTHING;
-                """, connection, transaction);
-            reserve.Parameters.AddWithValue("pool", pool.Name);
-            reserve.Parameters.AddWithValue("tenant", tenantId);
-            reserve.Parameters.AddWithValue("capacity", (long)pool.MaxTenantsPerInstance);
-            var inserted = await reserve.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            if (inserted > 0)
+                """, connection, transaction))
             {
-                return pool.Name;
+                reserve.Parameters.AddWithValue("pool", pool.Name);
+                reserve.Parameters.AddWithValue("tenant", tenantId);
+                reserve.Parameters.AddWithValue("capacity", (long)pool.MaxTenantsPerInstance);
+                await reserve.ExecuteNonQueryAsync(cancellationToken);
+            }
+            // Read back rather than count inserted rows: the same tenant may have taken its slot meanwhile (one signup
+            // delivered twice at once, or one Idempotency-Key sent concurrently), and that slot is this signup's too.
+            string? held;
+            await using (var slot = new NpgsqlCommand("SELECT pool FROM shared_pool_slots WHERE tenant_id = @tenant", connection, transaction))
+            {
+                slot.Parameters.AddWithValue("tenant", tenantId);
+                held = await slot.ExecuteScalarAsync(cancellationToken) as string;
+            }
+            await transaction.CommitAsync(cancellationToken);
+            if (held is not null)
+            {
+                return held;
             }
         }
         return null;

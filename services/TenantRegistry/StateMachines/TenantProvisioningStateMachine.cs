@@ -92,8 +92,17 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .TransitionTo(Provisioning)));
 
         // The same signup delivered again (redelivery, Gateway retry) gets the same answer and changes nothing.
+        // An Idempotency-Key names the same tenant every time, so a key reused for another signup lands here too: refuse it.
         DuringAny(
-            When(ProvisionRequested).Respond(context => Accepted(context.Saga)));
+            When(ProvisionRequested)
+                .IfElse(context => SameSignup(context.Saga, context.Message),
+                    same => same.Respond(context => Accepted(context.Saga)),
+                    different => different.Respond(context => new TenantProvisioningRejected
+                    {
+                        TenantId = context.Saga.TenantId,
+                        Code = "key-reused",
+                        Reason = $"this key already signed up '{context.Saga.CompanyName}' ({context.Saga.OwnerEmail}, {context.Saga.SubscriptionTier}) as tenant {context.Saga.TenantId}",
+                    })));
 
         During(Provisioning,
             When(SharedProvisioned)
@@ -188,6 +197,12 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
 
         SetCompletedWhenFinalized();
     }
+
+    static bool SameSignup(TenantState saga, ProvisionTenant message) =>
+        ShopKeys.Company(saga.CompanyName) == ShopKeys.Company(message.CompanyName)
+        && ShopKeys.Email(saga.OwnerEmail) == ShopKeys.Email(message.OwnerEmail)
+        && string.Equals(saga.SubscriptionTier, message.SubscriptionTier, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(saga.CustomDomain ?? "", message.CustomDomain ?? "", StringComparison.OrdinalIgnoreCase);
 
     static void Record(TenantState saga, ProvisionTenant message)
     {

@@ -9,9 +9,15 @@ namespace MechanicBuddy.IntegrationTests.EndToEnd;
 /// separate processes, on a fresh registry database, a fresh shared pool, a RabbitMQ virtual host of their own, the
 /// test nginx, and an echo backend standing in for the shared shop API/Web.
 /// </summary>
-public sealed class ControlPlaneFixture : IAsyncLifetime
+public class ControlPlaneFixture : IAsyncLifetime
 {
     public const string BaseDomain = "e2e.localhost";
+
+    /// <summary>This control plane's base domain; variants take their own, so their routes never mix in the shared nginx.</summary>
+    public virtual string Domain => BaseDomain;
+
+    /// <summary>First port of this control plane's dedicated tenant instances.</summary>
+    protected virtual int TenantFirstPort => 57000;
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
     public TestDatabase Registry { get; private set; } = null!;
     public TestDatabase Pool { get; private set; } = null!;
@@ -34,18 +40,20 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         Echo = await EchoBackend.StartAsync();
 
         var registryPort = TestEnvironment.FreeTcpPort();
-        var environment = SharedTierSettings.For(BaseDomain, Pool.ConnectionString, Echo.Url, SecretsDirectory).AsEnvironment();
+        var environment = SharedTierSettings.For(Domain, Pool.ConnectionString, Echo.Url, SecretsDirectory).AsEnvironment();
         environment["ConnectionStrings__Registry"] = Registry.ConnectionString;
         environment["RabbitMq__Port"] = TestEnvironment.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["RabbitMq__VirtualHost"] = Broker.Name;
         environment["Auth__SigningKey"] = Auth.SigningKey;
         environment["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}";
         environment["Registry__ApiKey"] = RegistryKey;
-        foreach (var (key, value) in DedicatedSettings.SingleHost(TenantInstancesDirectory, Echo.Url, firstPort: 57000).AsEnvironment())
+        foreach (var (key, value) in DedicatedSettings.SingleHost(TenantInstancesDirectory, Echo.Url, firstPort: TenantFirstPort).AsEnvironment())
         {
             environment[key] = value;
         }
         environment["Services__TenantRegistry__ApiKey"] = RegistryKey;
+
+        Configure(environment);
 
         // The registry migrates its database first; the rest start beside each other.
         var registry = ServiceProcess.Start("TenantRegistry", environment, RunId, registryPort);
@@ -58,6 +66,11 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         await Task.WhenAll(Services.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
 
         Client = Authorized(OperatorTokens.Mint(Auth, "e2e-operator", [AuthOptions.SuperAdminRole], TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>Settings a variant of the control plane changes (environment variables of every service).</summary>
+    protected virtual void Configure(Dictionary<string, string> environment)
+    {
     }
 
     public HttpClient Authorized(string? token)
@@ -80,7 +93,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }
         foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
         {
-            if ((await File.ReadAllTextAsync(file)).Contains("." + BaseDomain, StringComparison.Ordinal))
+            if ((await File.ReadAllTextAsync(file)).Contains("." + Domain + ";", StringComparison.Ordinal)
+                || (await File.ReadAllTextAsync(file)).Contains("." + Domain + " ", StringComparison.Ordinal))
             {
                 File.Delete(file);
             }
@@ -95,6 +109,25 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             Directory.Delete(SecretsDirectory, recursive: true);
         }
     }
+}
+
+/// <summary>The control plane with a shared pool of room for <see cref="PoolCapacity"/> tenants.</summary>
+public sealed class SmallPoolControlPlaneFixture : ControlPlaneFixture
+{
+    public const int PoolCapacity = 10;
+
+    public override string Domain => "e2e-small.localhost";
+
+    protected override int TenantFirstPort => 57200;
+
+    protected override void Configure(Dictionary<string, string> environment) =>
+        environment["Provisioning__FreeTier__MaxTenantsPerInstance"] = PoolCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+[CollectionDefinition(Name)]
+public sealed class SmallPoolCollection : ICollectionFixture<SmallPoolControlPlaneFixture>
+{
+    public const string Name = "small pool control plane";
 }
 
 [CollectionDefinition(Name)]

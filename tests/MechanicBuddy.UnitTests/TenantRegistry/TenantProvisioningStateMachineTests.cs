@@ -293,4 +293,20 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
         Assert.Equal("dedicated", Harness.Published.Select<TenantDeprovisioned>().Single().Context.Message.DeploymentMode);
     }
+
+    [Fact]
+    public async Task The_same_tenant_id_with_a_different_signup_is_refused_as_a_reused_key()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+
+        var other = await RequestAsync(signup with { CompanyName = "Some Other Garage", OwnerEmail = "other@example.com" });
+
+        Assert.True(other.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.Equal("key-reused", rejected.Message.Code);
+        Assert.Contains("Quick Fix Garage", rejected.Message.Reason, StringComparison.Ordinal);
+        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+        var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
+        Assert.Equal("Quick Fix Garage", saga.CompanyName);
+    }
 }
