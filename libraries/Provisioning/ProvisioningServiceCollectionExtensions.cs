@@ -17,6 +17,7 @@ public static class ProvisioningServiceCollectionExtensions
     public static IServiceCollection AddProvisioningSteps(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FaultInjectionOptions>().Bind(configuration.GetSection(FaultInjectionOptions.Section));
+        services.AddOptions<StepOptions>().Bind(configuration.GetSection(StepOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StepRunner>();

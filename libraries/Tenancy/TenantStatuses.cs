@@ -8,5 +8,7 @@ public static class TenantStatuses
     public const string Failed = "Failed";
     public const string Suspended = "Suspended";
     public const string Deprovisioning = "Deprovisioning";
+    /// <summary>Provisioning timed out; what was built is being removed before the tenant is Failed.</summary>
+    public const string Compensating = "Compensating";
     public const string Deprovisioned = "Deprovisioned";
 }

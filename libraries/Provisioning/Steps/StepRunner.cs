@@ -9,25 +9,38 @@ namespace MechanicBuddy.Provisioning.Steps;
 /// Runs a worker's steps one at a time: transient errors are retried, success is reported as progress, and anything
 /// else surfaces as a <see cref="StepFailedException"/> naming the step, so the worker can compensate and say why.
 /// </summary>
-public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, TimeProvider clock)
+public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, IOptions<StepOptions> stepOptions, TimeProvider clock)
 {
     const int TransientAttempts = 3;
 
     public TimeProvider Clock => clock;
 
-    public Task RunAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action, CancellationToken cancellationToken) =>
+    public Task RunAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<CancellationToken, Task> action,
+        CancellationToken cancellationToken) =>
         RunAsync(step, () => message, onProgress, action, cancellationToken);
 
-    public async Task RunAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<Task> action,
+    /// <summary>
+    /// Runs one step within <see cref="StepOptions.TimeoutSeconds"/>: the action gets a token that is cancelled at the
+    /// limit, and a step that does not finish in time fails with a <see cref="StepTimeoutException"/> (then compensation).
+    /// </summary>
+    public async Task RunAsync(string step, Func<string> message, Func<ProvisioningProgress, Task> onProgress, Func<CancellationToken, Task> action,
         CancellationToken cancellationToken)
     {
+        var limit = TimeSpan.FromSeconds(stepOptions.Value.TimeoutSeconds);
+        using var timeout = new CancellationTokenSource(limit, clock);
+        using var stepToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await WithTransientRetryAsync(action, cancellationToken);
+            await faults.Value.BeforeStepAsync(step, stepToken.Token);
+            await WithTransientRetryAsync(() => action(stepToken.Token), stepToken.Token);
             await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
             faults.Value.AfterStep(step);
         }
-        catch (Exception ex)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StepFailedException(step, new StepTimeoutException($"step {step} did not finish within {limit.TotalSeconds:0} s"));
+        }
+        catch (Exception ex) when (ex is not StepFailedException)
         {
             throw new StepFailedException(step, ex);
         }
@@ -91,6 +104,9 @@ public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, TimeProvi
         _ => ex.Message,
     };
 }
+
+/// <summary>A step ran past its limit; not transient, so it is not retried.</summary>
+public sealed class StepTimeoutException(string message) : Exception(message);
 
 public sealed class StepFailedException(string step, Exception inner) : Exception($"{step} failed: {inner.Message}", inner)
 {

@@ -20,6 +20,8 @@ public sealed class ProvisioningOptions
 
     public FreeTierOptions FreeTier { get; set; } = new();
 
+    public ProvisioningTimeoutOptions Timeouts { get; set; } = new();
+
     public Dictionary<string, TierResourceLimits> TierResourceLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["professional"] = new()

@@ -77,7 +77,7 @@ public static class TenantEndpoints
         {
             case TenantStatuses.Deprovisioned:
                 return TypedResults.Ok(current.Content);
-            case TenantStatuses.Provisioning:
+            case TenantStatuses.Provisioning or TenantStatuses.Compensating:
                 return Problems.Conflict("The tenant is still being provisioned", "Deprovision it once provisioning has ended (Active or Failed).");
             case TenantStatuses.Deprovisioning:
                 return TypedResults.Accepted(location, current.Content);

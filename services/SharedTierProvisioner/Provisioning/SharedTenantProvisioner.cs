@@ -39,7 +39,7 @@ public sealed class SharedTenantProvisioner(
             // everything of both is removed.
             var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
             var routing = steps.RunAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
-                () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+                cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var database = BuildDatabaseAsync(command, names, onProgress, cancellationToken);
             await Task.WhenAll(database, routing);
 
@@ -60,7 +60,7 @@ public sealed class SharedTenantProvisioner(
         CancellationToken cancellationToken)
     {
         var password = "";
-        await steps.RunAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async () =>
+        await steps.RunAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async cancellationToken =>
         {
             password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
             await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
@@ -70,13 +70,13 @@ public sealed class SharedTenantProvisioner(
         IReadOnlyList<string> ran = [];
         await steps.RunAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-            () => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+            cancellationToken => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default), cancellationToken);
 
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,
             provisioning.Value.FreeTier.MechanicLimit);
         await steps.RunAsync(SharedTenantSteps.SeedData, "admin user and default settings", onProgress,
-            () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
+            cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
     /// <summary>Removes route, schema, role and secret; true when all of it is gone.</summary>

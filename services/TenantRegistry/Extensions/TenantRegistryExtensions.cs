@@ -25,6 +25,7 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton<TenantQueries>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
         builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddHostedService<DeadlineWatcher>();
         builder.Services.AddHostedService<DedicatedWorkQueue>();
         builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);
 

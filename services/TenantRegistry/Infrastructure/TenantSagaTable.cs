@@ -16,6 +16,7 @@ public sealed class TenantSagaTable : SagaTable<TenantState>
         new("subscription_tier", s => s.SubscriptionTier),
         new("pool", s => s.Pool),
         new("requested_at", s => s.RequestedAt),
+        new("deadline_at", s => s.DeadlineAt),
     ];
 }
 

@@ -20,6 +20,8 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
     public State Active { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State Deprovisioning { get; private set; } = null!;
+    /// <summary>Timed out: what was built is being removed; Failed follows once the worker confirms.</summary>
+    public State Compensating { get; private set; } = null!;
     public State Deprovisioned { get; private set; } = null!;
 
     public Event<ProvisionTenant> ProvisionRequested { get; private set; } = null!;
@@ -30,6 +32,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
     public Event<DedicatedTenantProvisioned> DedicatedProvisioned { get; private set; } = null!;
     public Event<DedicatedTenantProvisioningFailed> DedicatedProvisioningFailed { get; private set; } = null!;
     public Event<DedicatedTenantDeprovisioned> DedicatedDeprovisioned { get; private set; } = null!;
+    public Event<ProvisioningTimedOut> TimedOut { get; private set; } = null!;
 
     public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
     {
@@ -41,6 +44,11 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         Event(() => DedicatedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => DedicatedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => DedicatedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => TimedOut, e =>
+        {
+            e.CorrelateById(c => c.Message.CorrelationId);
+            e.OnMissingInstance(m => m.Discard());
+        });
         Event(() => DeprovisionRequested, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
@@ -88,6 +96,8 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .AppendLog("Accepted", "completed", context => context.Saga.DeploymentMode == DeploymentModes.Shared
                             ? $"{context.Saga.SubscriptionTier} tier → shared path, pool {context.Saga.Pool}"
                             : $"{context.Saga.SubscriptionTier} tier → dedicated path (namespace {context.Saga.Namespace})")
+                        .Then(context => context.Saga.DeadlineAt =
+                            context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + options.Value.Timeouts.For(context.Saga.DeploymentMode!))
                         .Respond(context => Accepted(context.Saga))
                         .TransitionTo(Provisioning)));
 
@@ -151,7 +161,40 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
                 .PublishViaOutbox(context => FailedEvent(context.Saga))
-                .TransitionTo(Failed));
+                .TransitionTo(Failed),
+            When(TimedOut)
+                .Then(context =>
+                {
+                    context.Saga.TimedOut = true;
+                    var limit = options.Value.Timeouts.For(context.Saga.DeploymentMode!);
+                    RecordFailure(context.Saga, "Timeout", $"provisioning did not finish within {limit.TotalSeconds:0} s (deadline {context.Message.DeadlineAt:u})",
+                        compensated: true, context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow());
+                })
+                .AppendLog("Timeout", "failed", context => $"{context.Saga.FailureReason}; removing everything built")
+                .RemoveWhatWasBuilt()
+                .TransitionTo(Compensating));
+
+        During(Compensating,
+            When(SharedDeprovisioned)
+                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+                .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
+                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .TransitionTo(Failed),
+            When(DedicatedDeprovisioned)
+                .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
+                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .TransitionTo(Failed),
+            When(SharedProvisioningFailed).AppendSteps(message => message.Steps),
+            When(DedicatedProvisioningFailed).AppendSteps(message => message.Steps));
+
+        // A worker that finishes after the deadline built something the tenant no longer owns: remove it again.
+        During(Compensating, Failed,
+            When(SharedProvisioned, context => context.Saga.TimedOut)
+                .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
+                .RemoveWhatWasBuilt(),
+            When(DedicatedProvisioned, context => context.Saga.TimedOut)
+                .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
+                .RemoveWhatWasBuilt());
 
         During(Active, Failed,
             When(DeprovisionRequested)

@@ -37,6 +37,12 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     public DateTimeOffset? FailedAt { get; set; }
     public DateTimeOffset? DeprovisionedAt { get; set; }
 
+    /// <summary>While provisioning: when the registry gives up on it (Provisioning:Timeouts).</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    /// <summary>Set when the deadline passed: a late completion from the worker is then removed again.</summary>
+    public bool TimedOut { get; set; }
+
     /// <summary>Set by admission when the signup is refused; such a saga is finalized and never stored.</summary>
     public string? RejectionCode { get; set; }
     public string? RejectionReason { get; set; }

@@ -25,10 +25,12 @@ public sealed class SharedPoolFixture : IAsyncLifetime
         Echo = await EchoBackend.StartAsync();
     }
 
-    public ServiceProvider Services(string? failAfterStep = null)
+    public ServiceProvider Services(string? failAfterStep = null, string? hangAtStep = null, int stepTimeoutSeconds = 60)
     {
         var settings = SharedTierSettings.For(BaseDomain, Pool.ConnectionString, Echo.Url, SecretsDirectory);
         settings["FaultInjection:FailAfterStep"] = failAfterStep;
+        settings["FaultInjection:HangAtStep"] = hangAtStep;
+        settings["Steps:TimeoutSeconds"] = stepTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();

@@ -121,6 +121,24 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
         Assert.False((await PoolInspector.InspectAsync(fixture.Pool, fixture.SecretsDirectory, command.TenantId)).Any);
     }
 
+    [Theory]
+    [InlineData(SharedTenantSteps.RunMigrations)]
+    [InlineData(SharedTenantSteps.ConfigureRouting)]
+    public async Task A_step_that_hangs_fails_at_its_time_limit_and_everything_is_removed(string step)
+    {
+        var services = fixture.Services(hangAtStep: step, stepTimeoutSeconds: 1);
+        var command = SharedPoolFixture.Command("Hanging Hubcaps");
+
+        var (outcome, progress) = await SharedPoolFixture.ProvisionAsync(services, command);
+
+        var failed = Assert.IsType<SharedProvisioningOutcome.Failed>(outcome);
+        Assert.Equal(step, failed.Step);
+        Assert.Equal($"step {step} did not finish within 1 s", failed.Reason);
+        Assert.True(failed.Compensated);
+        Assert.Contains(progress, p => p.Step == "Compensate" && p.Outcome == ProvisioningProgress.Compensated);
+        Assert.False((await PoolInspector.InspectAsync(fixture.Pool, fixture.SecretsDirectory, command.TenantId)).Any);
+    }
+
     [Fact]
     public async Task A_real_database_error_is_reported_with_its_sql_state_and_cleaned_up()
     {

@@ -18,13 +18,17 @@ public static class RegistryHarness
     public static Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(params SharedPoolOptions[] pools) =>
         StartAsync(startDispatcher: true, pools);
 
+    public static Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(bool startDispatcher, params SharedPoolOptions[] pools) =>
+        StartAsync(startDispatcher, new ProvisioningTimeoutOptions(), pools);
+
     /// <param name="startDispatcher">False plays a registry that crashed after committing: messages stay in the outbox.</param>
-    public static async Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(bool startDispatcher, params SharedPoolOptions[] pools)
+    public static async Task<(ServiceProvider Provider, TestDatabase Database)> StartAsync(bool startDispatcher, ProvisioningTimeoutOptions timeouts,
+        params SharedPoolOptions[] pools)
     {
         var database = await TestDatabase.CreateAsync("mbt_reg");
         var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await RegistryDatabase.MigrateAsync(dataSource, NullLogger.Instance, CancellationToken.None);
-        var options = new ProvisioningOptions { FreeTier = new FreeTierOptions { Pools = [.. pools] } };
+        var options = new ProvisioningOptions { FreeTier = new FreeTierOptions { Pools = [.. pools] }, Timeouts = timeouts };
         var provider = new ServiceCollection()
             .AddSingleton(dataSource)
             .AddSingleton(TimeProvider.System)
@@ -33,6 +37,7 @@ public static class RegistryHarness
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
             .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
             .AddSingleton<OutboxDispatcher>()
+            .AddSingleton<DeadlineWatcher>()
             .AddLogging()
             .AddMassTransitTestHarness(x =>
             {

@@ -309,4 +309,54 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
         var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
         Assert.Equal("Quick Fix Garage", saga.CompanyName);
     }
+
+    [Fact]
+    public async Task A_provisioning_past_its_deadline_is_compensated_then_failed_and_a_late_completion_is_removed_again()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+        var deadline = Saga.Sagas.Contains(signup.CorrelationId)!.DeadlineAt;
+        Assert.NotNull(deadline);
+
+        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = deadline!.Value });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Compensating));
+        Assert.Equal("default", Harness.Sent.Select<DeprovisionSharedTenant>().Single().Context.Message.Pool);
+        Assert.False(await Harness.Published.Any<TenantProvisioningFailed>());
+
+        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        var failed = Harness.Published.Select<TenantProvisioningFailed>().Single().Context.Message;
+        Assert.Equal("Timeout", failed.Step);
+        Assert.Contains("did not finish within 300 s", failed.Reason, StringComparison.Ordinal);
+        Assert.Empty(_admission.Slots);
+
+        // The worker was only slow: its completion arrives now, and what it built is removed again.
+        await Harness.Bus.Publish(new SharedTenantProvisioned
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
+            Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
+        });
+        Assert.True(await Harness.Published.Any<SharedTenantProvisioned>());
+        await Harness.InactivityTask;
+        Assert.Equal(2, Harness.Sent.Select<DeprovisionSharedTenant>().Count());
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        Assert.False(await Harness.Published.Any<TenantProvisioned>());
+    }
+
+    [Fact]
+    public async Task A_timeout_after_the_tenant_became_active_changes_nothing()
+    {
+        var signup = Signup("professional");
+        await RequestAsync(signup);
+        await Harness.Bus.Publish(DedicatedDone(signup));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+
+        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
+
+        Assert.True(await Saga.Consumed.Any<ProvisioningTimedOut>());
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        Assert.False(await Harness.Sent.Any<DeprovisionDedicatedTenant>());
+    }
 }

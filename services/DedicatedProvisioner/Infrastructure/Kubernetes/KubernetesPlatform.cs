@@ -42,20 +42,20 @@ public sealed class KubernetesPlatform(
         {
             await steps.RunAsync(CreateNamespace,
                 $"namespace {ns} (tier {plan.Command.SubscriptionTier}) with ResourceQuota {TenantNamespaces.QuotaName}, LimitRange {TenantNamespaces.LimitRangeName}, NetworkPolicy {TenantNamespaces.NetworkPolicyName}",
-                onProgress, () => namespaces.EnsureAsync(names, plan.Command.SubscriptionTier, limits, cancellationToken), cancellationToken);
+                onProgress, cancellationToken => namespaces.EnsureAsync(names, plan.Command.SubscriptionTier, limits, cancellationToken), cancellationToken);
 
             var yaml = "";
             await steps.RunAsync(BuildHelmValues,
                 $"postgresql {limits.PostgresInstances}×{limits.PostgresMemory}, {limits.PostgresStorage}; api {limits.ApiReplicas}×{limits.ApiMemory}; web {limits.WebReplicas}×{limits.WebMemory}; " +
                 $"hosts {string.Join(", ", plan.Hostnames)}; TLS via {Kube.ClusterIssuer}; backups {(limits.BackupEnabled && !string.IsNullOrWhiteSpace(Kube.BackupDestinationPath) ? "on" : "off")}",
-                onProgress, () =>
+                onProgress, cancellationToken =>
                 {
                     yaml = HelmValues.ToYaml(HelmValues.Build(plan, Kube));
                     return Task.CompletedTask;
                 }, cancellationToken);
 
             var deployed = "";
-            await steps.RunAsync(DeployHelmChart, () => deployed, onProgress, async () =>
+            await steps.RunAsync(DeployHelmChart, () => deployed, onProgress, async cancellationToken =>
             {
                 var recovered = await helm.RecoverAsync(release, ns, cancellationToken);
                 var output = await helm.UpgradeInstallAsync(release, ns, yaml, cancellationToken);
@@ -63,7 +63,7 @@ public sealed class KubernetesPlatform(
             }, cancellationToken);
 
             var database = new ReadinessResult(false, "");
-            await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async () =>
+            await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async cancellationToken =>
             {
                 database = await WaitForClusterAsync(ns, cancellationToken);
                 if (!database.Ready)
@@ -78,7 +78,7 @@ public sealed class KubernetesPlatform(
             IngressState? routed = null;
             await steps.RunAsync(ConfigureIngress,
                 () => $"ingress {HelmValues.IngressName}: {string.Join(", ", routed!.Hosts)} (/ → web, /api → api), TLS secret {routed.TlsSecret ?? "none"}: {routed.CertificateState}",
-                onProgress, async () =>
+                onProgress, async cancellationToken =>
                 {
                     routed = await ingress.ReadAsync(ns, cancellationToken);
                     var missing = plan.Hostnames.Except(routed.Hosts, StringComparer.OrdinalIgnoreCase).ToList();

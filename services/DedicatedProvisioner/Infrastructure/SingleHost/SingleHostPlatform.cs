@@ -37,7 +37,7 @@ public sealed class SingleHostPlatform(
             var host = options.Value.SingleHost;
             var route = new TenantRoute(names.TenantId, plan.DefaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl)) { AliasHostnames = plan.Hostnames };
             var routing = steps.RunAsync(ConfigureRouting, $"route {string.Join(", ", route.AllHostnames)} → API/Web with X-Tenant-ID", onProgress,
-                () => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+                cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
             await Task.WhenAll(building, routing);
             return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: []);
@@ -60,24 +60,24 @@ public sealed class SingleHostPlatform(
         var rolePassword = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
         var port = 0;
         await steps.RunAsync(CreateInstance, () => $"PostgreSQL instance {names.DedicatedNamespace} on port {port}", onProgress,
-            async () => port = await instances.CreateAsync(names.TenantId, superuserPassword, cancellationToken), cancellationToken);
-        await steps.RunAsync(WaitForPostgres, () => $"instance accepts connections on {options.Value.SingleHost.ListenAddress}:{port}", onProgress, async () =>
+            async cancellationToken => port = await instances.CreateAsync(names.TenantId, superuserPassword, cancellationToken), cancellationToken);
+        await steps.RunAsync(WaitForPostgres, () => $"instance accepts connections on {options.Value.SingleHost.ListenAddress}:{port}", onProgress, async cancellationToken =>
         {
             await instances.StartAsync(names.TenantId, cancellationToken);
             await instances.WaitUntilReadyAsync(names.TenantId, superuserPassword, cancellationToken);
         }, cancellationToken);
         await steps.RunAsync(CreateDatabase, $"database {InstanceDatabase.Database}, role {names.Role}, schema {names.Schema}", onProgress,
-            () => database.CreateAsync(names, superuserPassword, rolePassword, cancellationToken), cancellationToken);
+            cancellationToken => database.CreateAsync(names, superuserPassword, rolePassword, cancellationToken), cancellationToken);
 
         await using var tenantDb = TenantLogin.DataSource(database.ServerConnectionString(names.TenantId), names, rolePassword);
         IReadOnlyList<string> ran = [];
         await steps.RunAsync(RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-            () => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+            cancellationToken => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default), cancellationToken);
         var command = plan.Command;
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash, plan.Limits.MechanicLimit);
-        await steps.RunAsync(SeedData, "admin user and default settings", onProgress, () => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
+        await steps.RunAsync(SeedData, "admin user and default settings", onProgress, cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
     public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)

@@ -1,0 +1,58 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MechanicBuddy.TenantRegistry.Infrastructure;
+
+/// <summary>
+/// Timeouts without a delayed-message plugin: deadlines live in the saga table (deadline_at), and this watcher tells the
+/// saga about every provisioning past its deadline. It repeats itself each round until the saga has moved on, so a
+/// lost message or a registry restart only delays the timeout by a round; the saga handles the first and ignores the rest.
+/// </summary>
+public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOptions<ProvisioningOptions> options, ILogger<DeadlineWatcher> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(options.Value.Timeouts.CheckIntervalSeconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PublishExpiredAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Deadline check failed; trying again in {Interval}", interval);
+            }
+            await Task.Delay(interval, stoppingToken);
+        }
+    }
+
+    public async Task<int> PublishExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            "SELECT correlation_id, tenant_id, deadline_at FROM tenant_sagas WHERE current_state = @state AND deadline_at < now() LIMIT 500");
+        command.Parameters.AddWithValue("state", TenantStatuses.Provisioning);
+        var expired = new List<ProvisioningTimedOut>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                expired.Add(new ProvisioningTimedOut
+                {
+                    CorrelationId = reader.GetGuid(0), TenantId = reader.GetString(1), DeadlineAt = reader.GetFieldValue<DateTimeOffset>(2),
+                });
+            }
+        }
+        foreach (var timedOut in expired)
+        {
+            logger.LogWarning("Tenant {TenantId} passed its provisioning deadline {Deadline}", timedOut.TenantId, timedOut.DeadlineAt);
+            await bus.Publish(timedOut, cancellationToken);
+        }
+        return expired.Count;
+    }
+}
