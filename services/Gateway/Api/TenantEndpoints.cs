@@ -57,7 +57,50 @@ public static class TenantEndpoints
             .WithSummary("Remove a tenant and everything it owns; honours Prefer: wait=N.")
             .Produces<TenantDto>(StatusCodes.Status202Accepted).Produces<TenantDto>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapPost("/{tenantId}/retry", RetryAsync)
+            .WithName("RetryProvisioning")
+            .WithSummary("Run a Failed provisioning again (same tenant, same idempotent steps); honours Prefer: wait=N.")
+            .Produces<TenantProvisioningResult>(StatusCodes.Status202Accepted).Produces<TenantProvisioningResult>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
+    }
+
+    static async Task<IResult> RetryAsync(string tenantId, HttpContext http, ITenantRegistryApi registry, IPublishEndpoint publisher,
+        TenantCompletionNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            return Problems.InvalidTenantId(tenantId);
+        }
+        var current = await registry.GetProvisioningAsync(tenantId, cancellationToken);
+        if (!current.IsSuccessful || current.Content is null)
+        {
+            return Problems.TenantNotFound(tenantId);
+        }
+        if (current.Content.Status != TenantStatuses.Failed)
+        {
+            return Problems.Conflict("Only a failed provisioning can be retried", $"The tenant is {current.Content.Status}.");
+        }
+
+        var wait = PreferWait.From(http.Request);
+        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        var requestedAt = clock.GetUtcNow();
+        await publisher.Publish(new RetryProvisioning { CorrelationId = TenantNames.CorrelationIdFor(tenantId), TenantId = tenantId, RequestedAt = requestedAt },
+            cancellationToken);
+        if (waiter is not null)
+        {
+            PreferWait.Applied(http.Response, wait!.Value);
+            await waiter.WaitAsync(wait.Value, cancellationToken);
+        }
+        var location = $"/api/provisioning/{tenantId}";
+        http.Response.Headers.Location = location;
+        var after = (await registry.GetProvisioningAsync(tenantId, cancellationToken)).Content ?? current.Content;
+        // Ended: Active, or Failed again after this retry started (or the retry itself was refused, e.g. the pool is full).
+        var retried = after.ProvisioningLog.Any(e => e.Step == "Retry" && e.Timestamp >= requestedAt);
+        var ended = retried && after.Status is TenantStatuses.Active or TenantStatuses.Failed
+            && after.ProvisioningLog.Any(e => e.Timestamp >= requestedAt && (e.Step is "Completed" or "Failed" || (e.Step == "Retry" && e.Outcome == "failed")));
+        return ended ? TypedResults.Ok(after) : TypedResults.Accepted(location, after);
     }
 
     static async Task<IResult> DeprovisionAsync(string tenantId, HttpContext http, ITenantRegistryApi registry, IPublishEndpoint publisher,

@@ -33,6 +33,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
     public Event<DedicatedTenantProvisioningFailed> DedicatedProvisioningFailed { get; private set; } = null!;
     public Event<DedicatedTenantDeprovisioned> DedicatedDeprovisioned { get; private set; } = null!;
     public Event<ProvisioningTimedOut> TimedOut { get; private set; } = null!;
+    public Event<RetryProvisioning> RetryRequested { get; private set; } = null!;
 
     public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
     {
@@ -44,6 +45,11 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         Event(() => DedicatedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => DedicatedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => DedicatedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => RetryRequested, e =>
+        {
+            e.CorrelateById(c => c.Message.CorrelationId);
+            e.OnMissingInstance(m => m.Discard());
+        });
         Event(() => TimedOut, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
@@ -72,32 +78,10 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         })
                         .Finalize(),
                     accepted => accepted
-                        .IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
-                            shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => new ProvisionSharedTenant
-                            {
-                                CorrelationId = context.Saga.CorrelationId,
-                                TenantId = context.Saga.TenantId,
-                                CompanyName = context.Saga.CompanyName,
-                                SubscriptionTier = context.Saga.SubscriptionTier,
-                                OwnerEmail = context.Saga.OwnerEmail,
-                                AdminPasswordHash = context.Saga.AdminPasswordHash,
-                                Pool = context.Saga.Pool!,
-                            }),
-                            dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
-                            {
-                                CorrelationId = context.Saga.CorrelationId,
-                                TenantId = context.Saga.TenantId,
-                                CompanyName = context.Saga.CompanyName,
-                                SubscriptionTier = context.Saga.SubscriptionTier,
-                                OwnerEmail = context.Saga.OwnerEmail,
-                                CustomDomain = context.Saga.CustomDomain,
-                                AdminPasswordHash = context.Saga.AdminPasswordHash,
-                            }))
+                        .StartBuilding(options.Value.Timeouts)
                         .AppendLog("Accepted", "completed", context => context.Saga.DeploymentMode == DeploymentModes.Shared
                             ? $"{context.Saga.SubscriptionTier} tier → shared path, pool {context.Saga.Pool}"
                             : $"{context.Saga.SubscriptionTier} tier → dedicated path (namespace {context.Saga.Namespace})")
-                        .Then(context => context.Saga.DeadlineAt =
-                            context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + options.Value.Timeouts.For(context.Saga.DeploymentMode!))
                         .Respond(context => Accepted(context.Saga))
                         .TransitionTo(Provisioning)));
 
@@ -196,6 +180,29 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
                 .RemoveWhatWasBuilt());
 
+        // An operator's retry of a failed provisioning: the same tenant, the same command, the same idempotent steps
+        // (what a partial compensation left is reused; after a full one every step runs again).
+        During(Failed,
+            When(RetryRequested)
+                .ThenAsync(PrepareRetryAsync)
+                .IfElse(context => context.Saga.RejectionCode is null,
+                    retry => retry
+                        .Then(context =>
+                        {
+                            var saga = context.Saga;
+                            saga.RetryCount++;
+                            saga.TimedOut = false;
+                            saga.FailedStep = null;
+                            saga.FailureReason = null;
+                            saga.FailedAt = null;
+                        })
+                        .AppendLog("Retry", "started", context => $"retry {context.Saga.RetryCount} requested by an operator; provisioning again")
+                        .StartBuilding(options.Value.Timeouts)
+                        .TransitionTo(Provisioning),
+                    refused => refused
+                        .AppendLog("Retry", "failed", context => $"retry refused: {context.Saga.RejectionReason}")
+                        .Then(context => context.Saga.RejectionCode = context.Saga.RejectionReason = null)));
+
         During(Active, Failed,
             When(DeprovisionRequested)
                 .IfElse(context => context.Saga.Pool is not null,
@@ -286,6 +293,27 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         if (saga.Pool is null)
         {
             Reject(saga, "capacity", "every shared pool is full; add a pool (Provisioning:FreeTier:Pools) or raise MaxTenantsPerInstance");
+        }
+    }
+
+    /// <summary>A retry must pass what admission checked: no other live tenant of the shop, and a pool slot again for the shared path.</summary>
+    static async Task PrepareRetryAsync(BehaviorContext<TenantState, RetryProvisioning> context)
+    {
+        var saga = context.Saga;
+        var admission = context.GetServiceOrCreateInstance<ITenantAdmission>();
+        var duplicate = await admission.FindLiveDuplicateAsync(saga.TenantId, saga.CompanyName, saga.OwnerEmail, context.CancellationToken);
+        if (duplicate is not null)
+        {
+            Reject(saga, "duplicate", $"the shop has another live tenant, {duplicate}");
+            return;
+        }
+        if (saga.DeploymentMode == DeploymentModes.Shared)
+        {
+            saga.Pool = await admission.ReserveSharedSlotAsync(saga.TenantId, context.CancellationToken);
+            if (saga.Pool is null)
+            {
+                Reject(saga, "capacity", "every shared pool is full");
+            }
         }
     }
 

@@ -43,6 +43,9 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     /// <summary>Set when the deadline passed: a late completion from the worker is then removed again.</summary>
     public bool TimedOut { get; set; }
 
+    /// <summary>How many times an operator retried a failed provisioning.</summary>
+    public int RetryCount { get; set; }
+
     /// <summary>Set by admission when the signup is refused; such a saga is finalized and never stored.</summary>
     public string? RejectionCode { get; set; }
     public string? RejectionReason { get; set; }

@@ -359,4 +359,50 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
         Assert.False(await Harness.Sent.Any<DeprovisionDedicatedTenant>());
     }
+
+    async Task<ProvisionTenant> FailedSharedTenantAsync()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+        await Harness.Bus.Publish(new SharedTenantProvisioningFailed
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "RunMigrations", Reason = "PostgreSQL 42501: permission denied",
+            Compensated = true, FailedAt = DateTimeOffset.UtcNow,
+        });
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        return signup;
+    }
+
+    [Fact]
+    public async Task A_retry_of_a_failed_tenant_takes_a_slot_again_and_sends_the_same_command()
+    {
+        var signup = await FailedSharedTenantAsync();
+        Assert.Empty(_admission.Slots);
+
+        await Harness.Bus.Publish(new RetryProvisioning { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Provisioning));
+        var commands = Harness.Sent.Select<ProvisionSharedTenant>().Select(s => s.Context.Message).ToList();
+        Assert.Equal(2, commands.Count);
+        Assert.Equal(commands[0] with { }, commands[1] with { });
+        Assert.True(_admission.Slots.ContainsKey(signup.TenantId));
+        var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
+        Assert.Equal((1, null, null), (saga.RetryCount, saga.FailedStep, saga.FailureReason));
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "Retry" && e.Entry.Outcome == "started");
+    }
+
+    [Fact]
+    public async Task A_retry_is_refused_while_the_shop_has_another_live_tenant()
+    {
+        var signup = await FailedSharedTenantAsync();
+        _admission.LiveShops[("quick fix garage", "owner@quickfix.com")] = "quick-fix-bbbbbb";
+
+        await Harness.Bus.Publish(new RetryProvisioning { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
+
+        Assert.True(await Saga.Consumed.Any<RetryProvisioning>());
+        await Harness.InactivityTask;
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
+        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+        Assert.Contains(_log.Entries, e => e.Entry.Step == "Retry" && e.Entry.Outcome == "failed" && e.Entry.Message.Contains("quick-fix-bbbbbb", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Json;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.Tenancy;
+using static MechanicBuddy.IntegrationTests.EndToEnd.GatewayCalls;
+
+namespace MechanicBuddy.IntegrationTests.EndToEnd;
+
+/// <summary>POST /api/tenants/{id}/retry: a provisioning that failed for a reason since removed is run again.</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RetryTests(ControlPlaneFixture plane)
+{
+    [Fact]
+    public async Task A_failed_provisioning_is_retried_to_active_with_the_same_tenant_and_admin()
+    {
+        // The tenant's schema name is taken in the pool before it signs up (an Idempotency-Key fixes its id in advance):
+        // its migrations are refused, and the compensation removes the squatter along with everything else.
+        var key = Guid.NewGuid().ToString();
+        var (tenantId, password) = IdempotentSignup.For(key, "Retry Rotors", plane.Auth);
+        var names = new TenantNames(tenantId);
+        await plane.Pool.ScalarAsync<int>($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int); SELECT 1");
+        using var signup = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
+        {
+            Content = JsonContent.Create(new { companyName = "Retry Rotors", subscriptionTier = "free", ownerEmail = "owner@retry.example" }),
+        };
+        signup.Headers.Add("Idempotency-Key", key);
+        signup.Headers.Add("Prefer", "wait=30");
+
+        var failed = await ResultAsync(await plane.Client.SendAsync(signup));
+
+        Assert.Equal((tenantId, TenantStatuses.Failed), (failed.TenantId, failed.Status));
+        Assert.Contains("PostgreSQL", failed.ErrorMessage, StringComparison.Ordinal);
+        Assert.NotNull(failed.FailedStep);
+
+        using var retry = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenantId}/retry");
+        retry.Headers.Add("Prefer", "wait=30");
+        var response = await plane.Client.SendAsync(retry);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var retried = await ResultAsync(response);
+        Assert.Equal(TenantStatuses.Active, retried.Status);
+        Assert.Null(retried.ErrorMessage);
+        Assert.Contains(retried.ProvisioningLog, e => e.Step == "Retry" && e.Outcome == "started");
+        var hash = await plane.Pool.ScalarAsync<string>($"SELECT password_hash FROM {names.Schema}.users WHERE username = 'admin'");
+        Assert.True(AdminPasswords.Verify(password, hash!));
+
+        var again = await plane.Client.PostAsync($"/api/tenants/{tenantId}/retry", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await plane.Client.PostAsync("/api/tenants/no-such-tenant-aaaaaa/retry", null)).StatusCode);
+    }
+}
