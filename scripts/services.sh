@@ -34,7 +34,10 @@ common_env() {
     Dedicated__SingleHost__InstancesDirectory=$VAR/tenants Dedicated__SingleHost__FirstPort=${MB_TENANT_FIRST_PORT:-56000} \
     Dedicated__SingleHost__LastPort=${MB_TENANT_LAST_PORT:-56999} \
     RabbitMq__Port=${MB_AMQP_PORT:-5672} Services__TenantRegistry__BaseUrl=http://127.0.0.1:${PORTS[TenantRegistry]} \
-    Auth__SigningKey=$(signing_key) Registry__ApiKey=$(registry_key) Services__TenantRegistry__ApiKey=$(registry_key) DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+    Auth__SigningKey=$(signing_key) Registry__ApiKey=$(registry_key) Services__TenantRegistry__ApiKey=$(registry_key) \
+    Inventory__ApiKey=$(registry_key) Services__SharedTierProvisioner__ApiKey=$(registry_key) Services__DedicatedProvisioner__ApiKey=$(registry_key) \
+    Services__SharedTierProvisioner__BaseUrl=http://127.0.0.1:${PORTS[SharedTierProvisioner]} \
+    Services__DedicatedProvisioner__BaseUrl=http://127.0.0.1:${PORTS[DedicatedProvisioner]} DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 }
 
 dll_of() { echo "$root/services/$1/bin/$CONFIGURATION/net10.0/MechanicBuddy.$1.dll"; }

@@ -1,4 +1,5 @@
 using MechanicBuddy.DedicatedProvisioner.Extensions;
+using MechanicBuddy.DedicatedProvisioner.Api;
 using MechanicBuddy.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +7,7 @@ builder.AddDedicatedProvisioner();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapInventory();
 app.LogPlatform();
 await app.RunAsync();
 

@@ -1,3 +1,4 @@
+using MechanicBuddy.SharedTierProvisioner.Api;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.SharedTierProvisioner.Extensions;
 
@@ -6,6 +7,7 @@ builder.AddSharedTierProvisioner();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapInventory();
 await app.WarnAboutFaultInjectionAsync();
 await app.RunAsync();
 

@@ -10,4 +10,7 @@ public interface ITenantRouteDriver
     Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken);
 
     Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Every tenant that has a route on this edge (for the drift check).</summary>
+    Task<IReadOnlyList<string>> ListRoutedTenantsAsync(CancellationToken cancellationToken);
 }

@@ -76,5 +76,11 @@ public sealed class FileTenantSecretStore(IOptions<SecretsOptions> options) : IT
     public Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken) =>
         Task.FromResult(Directory.Exists(TenantDirectory(tenantId)));
 
+    public IReadOnlyList<string> ListTenants()
+    {
+        var root = Path.GetFullPath(options.Value.Directory);
+        return Directory.Exists(root) ? Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>().Where(TenantIds.IsValid).ToList() : [];
+    }
+
     public string Reference(string tenantId) => $"file-secret://{TenantIds.Require(tenantId)}/{DatabasePasswordFile}";
 }

@@ -14,6 +14,9 @@ public interface ITenantSecretStore
 
     Task<bool> ExistsAsync(string tenantId, CancellationToken cancellationToken);
 
+    /// <summary>Every tenant that has secrets here (for the drift check).</summary>
+    IReadOnlyList<string> ListTenants();
+
     /// <summary>A reference the registry may record (never the secret itself).</summary>
     string Reference(string tenantId);
 }

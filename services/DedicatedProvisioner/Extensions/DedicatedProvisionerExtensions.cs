@@ -61,6 +61,7 @@ public static class DedicatedProvisionerExtensions
     public static WebApplicationBuilder AddDedicatedProvisioner(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
+        builder.Services.AddOptions<InventoryApiOptions>().Bind(builder.Configuration.GetSection(InventoryApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddDedicatedProvisioning(builder.Configuration);
         builder.Services.AddHostedService<InstanceSupervisor>();
         builder.Services.AddOptions<RabbitMqOptions>().Bind(builder.Configuration.GetSection(RabbitMqOptions.Section)).ValidateDataAnnotations().ValidateOnStart();

@@ -103,7 +103,13 @@ public static class ProvisioningEndpoints
         if (waiter is not null)
         {
             PreferWait.Applied(http.Response, wait!.Value);
-            await waiter.WaitAsync(wait.Value, cancellationToken);
+            // A repeated signup (Idempotency-Key, or a lost answer) may find its tenant already finished: its event will not come again.
+            var repeated = key.Length > 0 || response is null;
+            var finished = repeated && (await registry.GetAsync(tenantId, cancellationToken)).Content?.Status is TenantStatuses.Active or TenantStatuses.Failed;
+            if (!finished)
+            {
+                await waiter.WaitAsync(wait.Value, cancellationToken);
+            }
         }
 
         var location = $"/api/provisioning/{tenantId}";

@@ -5,6 +5,7 @@ using MechanicBuddy.Contracts;
 using MechanicBuddy.Gateway.Api;
 using MechanicBuddy.Gateway.Clients;
 using MechanicBuddy.Gateway.Consumers;
+using MechanicBuddy.Gateway.Drift;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -29,6 +30,8 @@ public static class GatewayExtensions
         }));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TenantCompletionNotifier>();
+        builder.Services.AddSingleton<InventorySources>();
+        builder.Services.AddHttpClient(nameof(InventorySources), c => c.Timeout = TimeSpan.FromSeconds(15));
 
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -83,6 +86,7 @@ public static class GatewayExtensions
         app.MapScalarApiReference(options => options.WithTitle("MechanicBuddy provisioning"));
         app.MapProvisioning();
         app.MapTenants();
+        app.MapDrift();
         return app;
     }
 

@@ -27,6 +27,7 @@ public static class SharedTierProvisionerExtensions
     public static WebApplicationBuilder AddSharedTierProvisioner(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults(requirePoolConnectionStrings: true);
+        builder.Services.AddOptions<InventoryApiOptions>().Bind(builder.Configuration.GetSection(InventoryApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSharedTierProvisioning(builder.Configuration);
         builder.AddMechanicBuddyBus(x =>
         {

@@ -1,3 +1,4 @@
+using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
@@ -14,7 +15,7 @@ public static class TenantQueryEndpoints
 
     public static IEndpointRouteBuilder MapTenantQueries(this IEndpointRouteBuilder app)
     {
-        var tenants = app.MapGroup("/api/tenants").AddEndpointFilter<ServiceKeyFilter>();
+        var tenants = app.MapGroup("/api/tenants").AddEndpointFilter<ServiceKeyFilter<RegistryApiOptions>>();
 
         tenants.MapGet("/", async Task<Results<Ok<IReadOnlyList<TenantDto>>, ValidationProblem>> (
             TenantQueries queries, string? status, int? limit, int? offset, CancellationToken cancellationToken) =>

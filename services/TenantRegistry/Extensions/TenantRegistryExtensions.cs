@@ -1,4 +1,5 @@
 using MassTransit;
+using MechanicBuddy.Contracts;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.TenantRegistry.Api;
 using MechanicBuddy.TenantRegistry.Consumers;
@@ -33,6 +34,12 @@ public static class TenantRegistryExtensions
         {
             x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
                 {
+                    // Messages of one tenant are handled one after another (others in parallel): concurrent copies of a
+                    // signup (an Idempotency-Key sent ten times) would otherwise collide on the row and burn retries.
+                    var partition = saga.CreatePartitioner(16);
+                    saga.Message<ProvisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DeprovisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<RetryProvisioning>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     // Responses leave only after the saga row is committed; commands and events go through the
                     // transactional outbox (committed with the row, delivered by the OutboxDispatcher).
                     saga.UseInMemoryOutbox(context);

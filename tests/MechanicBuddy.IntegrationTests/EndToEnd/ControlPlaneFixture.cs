@@ -52,6 +52,16 @@ public class ControlPlaneFixture : IAsyncLifetime
             environment[key] = value;
         }
         environment["Services__TenantRegistry__ApiKey"] = RegistryKey;
+        var workerPorts = new Dictionary<string, int>
+        {
+            ["SharedTierProvisioner"] = TestEnvironment.FreeTcpPort(), ["DedicatedProvisioner"] = TestEnvironment.FreeTcpPort(),
+        };
+        environment["Inventory__ApiKey"] = RegistryKey;
+        foreach (var (worker, port) in workerPorts)
+        {
+            environment[$"Services__{worker}__BaseUrl"] = $"http://127.0.0.1:{port}";
+            environment[$"Services__{worker}__ApiKey"] = RegistryKey;
+        }
 
         Configure(environment);
 
@@ -61,7 +71,7 @@ public class ControlPlaneFixture : IAsyncLifetime
         await registry.WaitReadyAsync(TimeSpan.FromSeconds(90));
         foreach (var service in new[] { "SharedTierProvisioner", "DedicatedProvisioner", "Gateway" })
         {
-            Services.Add(ServiceProcess.Start(service, environment, RunId));
+            Services.Add(ServiceProcess.Start(service, environment, RunId, workerPorts.TryGetValue(service, out var port) ? port : null));
         }
         await Task.WhenAll(Services.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
 

@@ -74,6 +74,9 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
             Assert.Equal([id], echo!.TenantIds);
         }
 
+        var drift = (await plane.Client.GetFromJsonAsync<DriftReport>($"/api/tenants/{id}/drift", Json))!;
+        Assert.True(drift.Clean, string.Join("; ", drift.Missing.Concat(drift.Orphaned).Select(f => $"{f.Kind} {f.Detail}")));
+
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{id}");
         delete.Headers.Add("Prefer", "wait=30");
         var deleted = await plane.Client.SendAsync(delete);
@@ -89,6 +92,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         }
         using var after = EdgeRequest.Get("shop.acmeauto.localhost", "/");
         Assert.Equal(HttpStatusCode.NotFound, (await Edge.SendAsync(after)).StatusCode);
+        Assert.True((await plane.Client.GetFromJsonAsync<DriftReport>($"/api/tenants/{id}/drift", Json))!.Clean);
         var log = (await plane.Client.GetFromJsonAsync<List<ProvisioningLogEntry>>($"/api/tenants/{id}/log", Json))!;
         Assert.Contains(log, e => e.Step == "Deprovision" && e.Outcome == "completed" && e.Message.Contains("stopped and deleted", StringComparison.Ordinal));
     }

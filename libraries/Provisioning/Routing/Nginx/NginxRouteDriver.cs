@@ -1,10 +1,13 @@
 using System.Net;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>The local edge: writes the tenant's server block into nginx's routes directory, reloads, and waits until nginx serves it.</summary>
-public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxReloader reloader, IHttpClientFactory httpClients) : ITenantRouteDriver
+public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<ProvisioningOptions> provisioning, NginxReloader reloader, IHttpClientFactory httpClients)
+    : ITenantRouteDriver
 {
     public const string ProbeClient = "nginx-probe";
 
@@ -58,6 +61,28 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, NginxRelo
         serverBlock.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("server_name ", StringComparison.Ordinal))?["server_name ".Length..].TrimEnd(';').Split(' ')[0];
 
     public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
+
+    /// <summary>Routes of this control plane: those whose first host is under Provisioning:BaseDomain (an nginx may serve others too).</summary>
+    public async Task<IReadOnlyList<string>> ListRoutedTenantsAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(Nginx.RoutesDirectory);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+        var suffix = "." + provisioning.Value.BaseDomain;
+        var tenants = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(directory, "tenant-*.conf"))
+        {
+            var tenantId = Path.GetFileNameWithoutExtension(file)["tenant-".Length..];
+            var hostname = HostnameIn(await File.ReadAllTextAsync(file, cancellationToken));
+            if (TenantIds.IsValid(tenantId) && hostname?.EndsWith(suffix, StringComparison.Ordinal) == true)
+            {
+                tenants.Add(tenantId);
+            }
+        }
+        return tenants;
+    }
 
     /// <summary>Once the reloader has seen the old workers stop accepting, a fresh connection reaches the new configuration.</summary>
     async Task WaitForProbeAsync(string hostname, string tenantId, bool present, CancellationToken cancellationToken)

@@ -66,6 +66,23 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
         return found;
     }
 
+    public async Task<IReadOnlyList<string>> ListRoutedTenantsAsync(CancellationToken cancellationToken)
+    {
+        var suffix = "." + provisioning.Value.BaseDomain;
+        IReadOnlyList<string> tenants = [];
+        await WithTokenAsync(async token =>
+        {
+            var hosts = await api.ListProxyHostsAsync(token, cancellationToken);
+            tenants = hosts.SelectMany(h => h.DomainNames)
+                .Where(d => d.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                .Select(d => d[..^suffix.Length].ToLowerInvariant())
+                .Where(TenantIds.IsValid)
+                .Distinct()
+                .ToList();
+        }, cancellationToken);
+        return tenants;
+    }
+
     string HostnameOf(string tenantId) => new TenantNames(tenantId).Hostname(provisioning.Value.BaseDomain);
 
     NpmProxyHostRequest BuildRequest(TenantRoute route)

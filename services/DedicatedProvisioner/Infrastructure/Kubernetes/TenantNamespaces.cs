@@ -81,6 +81,13 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
     public static bool BelongsTo(V1Namespace ns, string tenantId) =>
         ns.Metadata?.Labels?.TryGetValue(TenantLabel, out var owner) == true && owner == tenantId;
 
+    /// <summary>Every namespace labelled as a MechanicBuddy tenant's, by tenant id (for the drift check).</summary>
+    public async Task<IReadOnlyList<string>> ListManagedTenantsAsync(CancellationToken cancellationToken)
+    {
+        var list = await client.CoreV1.ListNamespaceAsync(labelSelector: $"{ManagedByLabel}={ManagedBy}", cancellationToken: cancellationToken);
+        return list.Items.Select(ns => ns.Metadata?.Labels?.TryGetValue(TenantLabel, out var id) == true ? id : null).OfType<string>().ToList();
+    }
+
     public async Task<V1Namespace?> ReadAsync(string name, CancellationToken cancellationToken)
     {
         try

@@ -109,6 +109,31 @@ public sealed class SharedPoolSchemas(SharedPools pools)
         return (reader.GetBoolean(0), reader.GetBoolean(1));
     }
 
+    /// <summary>Every tenant schema and tenant login role in the pool, by tenant id (for the drift check).</summary>
+    public async Task<IReadOnlyList<(string Kind, string TenantId)>> ListTenantPiecesAsync(string pool, CancellationToken cancellationToken)
+    {
+        await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT 'schema', nspname FROM pg_namespace WHERE nspname LIKE 'tenant\_%'
+            UNION ALL
+            SELECT 'role', rolname FROM pg_roles WHERE rolname LIKE 'tenant\_%\_app'
+            """, connection);
+        var pieces = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var kind = reader.GetString(0);
+            var name = reader.GetString(1);
+            var id = (kind == "role" ? name["tenant_".Length..^"_app".Length] : name["tenant_".Length..]).Replace('_', '-');
+            if (TenantIds.IsValid(id))
+            {
+                pieces.Add((kind, id));
+            }
+        }
+        return pieces;
+    }
+
     static async Task<bool> RoleExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @role)", connection, transaction);

@@ -1,0 +1,19 @@
+namespace MechanicBuddy.Contracts.Http;
+
+/// <summary>One piece of real infrastructure a worker found that belongs to (or is named for) a tenant.</summary>
+public record InventoryItem
+{
+    /// <summary>"schema", "role", "route", "secret", "instance" or "namespace".</summary>
+    public required string Kind { get; init; }
+    public required string TenantId { get; init; }
+    /// <summary>Where: the pool, the instances directory, the cluster.</summary>
+    public required string Location { get; init; }
+    public string? Detail { get; init; }
+}
+
+/// <summary>What one worker sees on its infrastructure.</summary>
+public record Inventory
+{
+    public required string Source { get; init; }
+    public required IReadOnlyList<InventoryItem> Items { get; init; }
+}

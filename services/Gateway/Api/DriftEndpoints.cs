@@ -1,0 +1,67 @@
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Gateway.Clients;
+using MechanicBuddy.Gateway.Drift;
+using MechanicBuddy.Gateway.Security;
+using MechanicBuddy.Tenancy;
+
+namespace MechanicBuddy.Gateway.Api;
+
+/// <summary>The drift check: the registry against the real infrastructure, for one tenant or all of them.</summary>
+public static class DriftEndpoints
+{
+    const int Page = 500;
+
+    public static IEndpointRouteBuilder MapDrift(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Drift");
+        group.MapGet("/drift", (ITenantRegistryApi registry, InventorySources sources, TimeProvider clock, CancellationToken cancellationToken) =>
+                CheckAsync(null, registry, sources, clock, cancellationToken))
+            .WithName("CheckDrift")
+            .WithSummary("Compare every tenant in the registry with the real infrastructure; list missing pieces and orphans.")
+            .Produces<DriftReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/tenants/{tenantId}/drift", (string tenantId, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
+                CancellationToken cancellationToken) =>
+                TenantIds.IsValid(tenantId) ? CheckAsync(tenantId, registry, sources, clock, cancellationToken) : Task.FromResult(Problems.InvalidTenantId(tenantId)))
+            .WithName("CheckTenantDrift")
+            .WithSummary("Compare one tenant's registry record with the real infrastructure.")
+            .Produces<DriftReport>().ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    static async Task<IResult> CheckAsync(string? tenantId, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var tenants = new List<TenantDto>();
+        if (tenantId is not null)
+        {
+            var one = await registry.GetAsync(tenantId, cancellationToken);
+            if (one.IsSuccessful && one.Content is not null)
+            {
+                tenants.Add(one.Content);
+            }
+        }
+        else
+        {
+            for (var offset = 0; ; offset += Page)
+            {
+                var page = await registry.ListAsync(null, Page, offset, cancellationToken);
+                if (!page.IsSuccessful || page.Content is null)
+                {
+                    return Problems.RegistryUnavailable("The tenant registry did not answer; drift cannot be judged without it.");
+                }
+                tenants.AddRange(page.Content);
+                if (page.Content.Count < Page)
+                {
+                    break;
+                }
+            }
+        }
+        var (inventories, unreachable) = await sources.CollectAsync(cancellationToken);
+        var report = DriftCheck.Compute(tenants, inventories, unreachable, clock.GetUtcNow(), tenantId);
+        if (tenantId is not null && tenants.Count == 0 && report.Orphaned.Count == 0)
+        {
+            return Problems.TenantNotFound(tenantId);
+        }
+        return TypedResults.Ok(report);
+    }
+}

@@ -1,0 +1,86 @@
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Tenancy;
+
+namespace MechanicBuddy.Gateway.Drift;
+
+/// <summary>
+/// Compares the registry with what the workers found. An Active tenant must have every piece of its path (shared:
+/// schema, role, route, secret; single host: a listening instance, route, secret; Kubernetes: its namespace); a tenant
+/// that is Failed, Deprovisioned or unknown must have none. Tenants mid-way (Provisioning, Compensating,
+/// Deprovisioning) are listed, not judged.
+/// </summary>
+public static class DriftCheck
+{
+    static readonly string[] Transitional = [TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning];
+
+    public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
+        DateTimeOffset now, string? onlyTenant = null)
+    {
+        var byId = tenants.ToDictionary(t => t.Id);
+        var found = inventories.SelectMany(i => i.Items)
+            .Where(i => onlyTenant is null || i.TenantId == onlyTenant)
+            .DistinctBy(i => (i.Kind, i.TenantId, i.Location))
+            .ToLookup(i => i.TenantId);
+        var missing = new List<DriftFinding>();
+        var orphaned = new List<DriftFinding>();
+        var inProgress = new List<string>();
+
+        foreach (var tenant in tenants.Where(t => onlyTenant is null || t.Id == onlyTenant))
+        {
+            if (Transitional.Contains(tenant.Status))
+            {
+                inProgress.Add(tenant.Id);
+                continue;
+            }
+            var expected = tenant.Status is TenantStatuses.Active or TenantStatuses.Suspended ? ExpectedKinds(tenant) : [];
+            var pieces = found[tenant.Id].ToList();
+            foreach (var kind in expected)
+            {
+                var piece = pieces.FirstOrDefault(p => p.Kind == kind);
+                if (piece is null)
+                {
+                    missing.Add(new DriftFinding { TenantId = tenant.Id, Status = tenant.Status, Kind = kind, Location = ExpectedLocation(tenant, kind) });
+                }
+                else if (piece.Detail?.StartsWith("NOT ", StringComparison.Ordinal) == true)
+                {
+                    missing.Add(new DriftFinding { TenantId = tenant.Id, Status = tenant.Status, Kind = kind, Location = piece.Location, Detail = piece.Detail });
+                }
+            }
+            orphaned.AddRange(pieces.Where(p => !expected.Contains(p.Kind) || (p.Kind is "schema" or "role" && p.Location != $"pool {tenant.Pool}"))
+                .Select(p => Finding(p, tenant.Status)));
+        }
+        // Pieces named for tenants the registry has never heard of.
+        orphaned.AddRange(found.Where(g => !byId.ContainsKey(g.Key)).SelectMany(g => g).Select(p => Finding(p, null)));
+
+        return new DriftReport
+        {
+            CheckedAt = now,
+            Clean = missing.Count == 0 && orphaned.Count == 0 && unreachable.Count == 0,
+            TenantsChecked = onlyTenant is null ? tenants.Count : tenants.Count(t => t.Id == onlyTenant),
+            Missing = missing,
+            Orphaned = orphaned,
+            InProgress = inProgress,
+            Unreachable = unreachable,
+        };
+    }
+
+    static DriftFinding Finding(InventoryItem piece, string? status) =>
+        new() { TenantId = piece.TenantId, Status = status, Kind = piece.Kind, Location = piece.Location, Detail = piece.Detail };
+
+    static string[] ExpectedKinds(TenantDto tenant) => tenant switch
+    {
+        { DeploymentMode: DeploymentModes.Shared } => ["schema", "role", "route", "secret"],
+        { DeploymentMode: DeploymentModes.Dedicated, Platform: "kubernetes" } => ["namespace"],
+        { DeploymentMode: DeploymentModes.Dedicated } => ["instance", "route", "secret"],
+        _ => [],
+    };
+
+    static string ExpectedLocation(TenantDto tenant, string kind) => kind switch
+    {
+        "schema" or "role" => $"pool {tenant.Pool}",
+        "namespace" => "cluster",
+        "instance" => "instances directory",
+        "route" => "edge",
+        _ => "secret store",
+    };
+}

@@ -1,0 +1,31 @@
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.Provisioning.Secrets;
+using MechanicBuddy.ServiceDefaults;
+using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
+
+namespace MechanicBuddy.SharedTierProvisioner.Api;
+
+/// <summary>What the shared tier really holds, for the Gateway's drift check: schemas and roles per pool, routes, secrets.</summary>
+public static class InventoryEndpoints
+{
+    public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/internal/inventory", async (SharedPools pools, SharedPoolSchemas schemas, ITenantRouteDriver routes, ITenantSecretStore secrets,
+            CancellationToken cancellationToken) =>
+        {
+            var items = new List<InventoryItem>();
+            foreach (var pool in pools.Names)
+            {
+                foreach (var (kind, tenantId) in await schemas.ListTenantPiecesAsync(pool, cancellationToken))
+                {
+                    items.Add(new InventoryItem { Kind = kind, TenantId = tenantId, Location = $"pool {pool}" });
+                }
+            }
+            items.AddRange((await routes.ListRoutedTenantsAsync(cancellationToken)).Select(id => new InventoryItem { Kind = "route", TenantId = id, Location = "edge" }));
+            items.AddRange(secrets.ListTenants().Select(id => new InventoryItem { Kind = "secret", TenantId = id, Location = "secret store" }));
+            return new Inventory { Source = "shared-tier-provisioner", Items = items };
+        }).AddEndpointFilter<ServiceKeyFilter<InventoryApiOptions>>();
+        return app;
+    }
+}
