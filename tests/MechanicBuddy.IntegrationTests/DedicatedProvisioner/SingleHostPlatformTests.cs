@@ -49,7 +49,7 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
     ServiceProvider Services(string? failAfterStep = null)
     {
         var settings = SharedTierSettings.For(BaseDomain, TestEnvironment.ConnectionString("postgres"), _echo.Url, Secrets);
-        foreach (var (key, value) in DedicatedSettings.SingleHost(Instances, _echo.Url, firstPort: 57100))
+        foreach (var (key, value) in DedicatedSettings.SingleHost(Instances, _echo.Url, firstPort: 27100))
         {
             settings[key] = value;
         }

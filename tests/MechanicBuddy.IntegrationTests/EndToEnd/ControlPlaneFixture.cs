@@ -17,7 +17,7 @@ public class ControlPlaneFixture : IAsyncLifetime
     public virtual string Domain => BaseDomain;
 
     /// <summary>First port of this control plane's dedicated tenant instances.</summary>
-    protected virtual int TenantFirstPort => 57000;
+    protected virtual int TenantFirstPort => 27000;
     public string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
     public TestDatabase Registry { get; private set; } = null!;
     public TestDatabase Pool { get; private set; } = null!;
@@ -128,7 +128,7 @@ public sealed class SmallPoolControlPlaneFixture : ControlPlaneFixture
 
     public override string Domain => "e2e-small.localhost";
 
-    protected override int TenantFirstPort => 57200;
+    protected override int TenantFirstPort => 27200;
 
     protected override void Configure(Dictionary<string, string> environment) =>
         environment["Provisioning__FreeTier__MaxTenantsPerInstance"] = PoolCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture);

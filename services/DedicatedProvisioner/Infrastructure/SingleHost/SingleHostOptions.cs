@@ -18,12 +18,16 @@ public sealed class SingleHostOptions
 
     public string ListenAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>Ports handed to tenant instances, first come first served; a port stays with its tenant until deprovisioning.</summary>
+    /// <summary>
+    /// Ports handed to tenant instances, first come first served; a port stays with its tenant until deprovisioning.
+    /// Keep the range below Linux's ephemeral ports (32768–60999), or a port picked for any outgoing connection or
+    /// random listener can be taken between allocation and start.
+    /// </summary>
     [Range(1024, 65535)]
-    public int FirstPort { get; set; } = 56000;
+    public int FirstPort { get; set; } = 26000;
 
     [Range(1024, 65535)]
-    public int LastPort { get; set; } = 56999;
+    public int LastPort { get; set; } = 26999;
 
     /// <summary>Small by design: many tenants share one host.</summary>
     public string SharedBuffers { get; set; } = "16MB";
