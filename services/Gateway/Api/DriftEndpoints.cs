@@ -13,7 +13,8 @@ public static class DriftEndpoints
 
     public static IEndpointRouteBuilder MapDrift(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Drift");
+        var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Drift")
+            .AddEndpointFilter<TenantIdFilter>();
         group.MapGet("/drift", (ITenantRegistryApi registry, InventorySources sources, TimeProvider clock, CancellationToken cancellationToken) =>
                 CheckAsync(null, registry, sources, clock, cancellationToken))
             .WithName("CheckDrift")
@@ -21,7 +22,7 @@ public static class DriftEndpoints
             .Produces<DriftReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/tenants/{tenantId}/drift", (string tenantId, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
                 CancellationToken cancellationToken) =>
-                TenantIds.IsValid(tenantId) ? CheckAsync(tenantId, registry, sources, clock, cancellationToken) : Task.FromResult(Problems.InvalidTenantId(tenantId)))
+                CheckAsync(tenantId, registry, sources, clock, cancellationToken))
             .WithName("CheckTenantDrift")
             .WithSummary("Compare one tenant's registry record with the real infrastructure.")
             .Produces<DriftReport>().ProducesProblem(StatusCodes.Status404NotFound);

@@ -18,7 +18,8 @@ public static class ProvisioningEndpoints
 
     public static IEndpointRouteBuilder MapProvisioning(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/provisioning").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Provisioning");
+        var group = app.MapGroup("/api/provisioning").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Provisioning")
+            .AddEndpointFilter<TenantIdFilter>();
 
         group.MapPost("/provision", ProvisionAsync)
             .WithName("ProvisionTenant")
@@ -124,10 +125,6 @@ public static class ProvisioningEndpoints
 
     static async Task<IResult> GetStatusAsync(string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken)
     {
-        if (!TenantIds.IsValid(tenantId))
-        {
-            return Problems.InvalidTenantId(tenantId);
-        }
         var status = await registry.GetProvisioningAsync(tenantId, cancellationToken);
         return status.IsSuccessful && status.Content is not null ? TypedResults.Ok(status.Content) : Problems.TenantNotFound(tenantId);
     }

@@ -13,7 +13,8 @@ public static class TenantEndpoints
 {
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants");
+        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants")
+            .AddEndpointFilter<TenantIdFilter>();
 
         group.MapGet("/", async (string? status, int? limit, int? offset, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
         {
@@ -32,10 +33,6 @@ public static class TenantEndpoints
 
         group.MapGet("/{tenantId}", async (string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
         {
-            if (!TenantIds.IsValid(tenantId))
-            {
-                return Problems.InvalidTenantId(tenantId);
-            }
             var response = await registry.GetAsync(tenantId, cancellationToken);
             return response.IsSuccessful ? TypedResults.Ok(response.Content) : Problems.TenantNotFound(tenantId);
         })
@@ -43,10 +40,6 @@ public static class TenantEndpoints
 
         group.MapGet("/{tenantId}/log", async (string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
         {
-            if (!TenantIds.IsValid(tenantId))
-            {
-                return Problems.InvalidTenantId(tenantId);
-            }
             var response = await registry.GetLogAsync(tenantId, cancellationToken);
             return response.IsSuccessful ? TypedResults.Ok(response.Content) : Problems.TenantNotFound(tenantId);
         })
@@ -69,10 +62,6 @@ public static class TenantEndpoints
     static async Task<IResult> RetryAsync(string tenantId, HttpContext http, ITenantRegistryApi registry, IPublishEndpoint publisher,
         TenantCompletionNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!TenantIds.IsValid(tenantId))
-        {
-            return Problems.InvalidTenantId(tenantId);
-        }
         var current = await registry.GetProvisioningAsync(tenantId, cancellationToken);
         if (!current.IsSuccessful || current.Content is null)
         {
@@ -106,10 +95,6 @@ public static class TenantEndpoints
     static async Task<IResult> DeprovisionAsync(string tenantId, HttpContext http, ITenantRegistryApi registry, IPublishEndpoint publisher,
         TenantCompletionNotifier notifier, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!TenantIds.IsValid(tenantId))
-        {
-            return Problems.InvalidTenantId(tenantId);
-        }
         var current = await registry.GetAsync(tenantId, cancellationToken);
         if (!current.IsSuccessful || current.Content is null)
         {
