@@ -30,7 +30,7 @@ registry_key() {
 
 common_env() {
   export Routing__Nginx__Prefix=$VAR/nginx Routing__Nginx__ConfigFile=$VAR/nginx/nginx.conf Routing__Nginx__RoutesDirectory=$VAR/nginx/routes \
-    Routing__Nginx__ListenPort=${MB_NGINX_PORT:-8480} Provisioning__PublicPort=${MB_NGINX_PORT:-8480} Secrets__Directory=$VAR/secrets \
+    Routing__Nginx__ListenPort=${MB_NGINX_PORT:-8480} Provisioning__PublicPort=${MB_NGINX_PORT:-8480} Secrets__Directory=$VAR/secrets Inbox__Directory=$VAR/inbox \
     Dedicated__SingleHost__InstancesDirectory=$VAR/tenants Dedicated__SingleHost__FirstPort=${MB_TENANT_FIRST_PORT:-26000} \
     Dedicated__SingleHost__LastPort=${MB_TENANT_LAST_PORT:-26999} \
     RabbitMq__Port=${MB_AMQP_PORT:-5672} Services__TenantRegistry__BaseUrl=http://127.0.0.1:${PORTS[TenantRegistry]} \

@@ -21,6 +21,8 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StepRunner>();
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
+        services.AddSingleton<ProvisioningInbox>();
         services.AddSingleton<ITenantSecretStore, FileTenantSecretStore>();
         return services;
     }

@@ -10,4 +10,7 @@ public record ProvisionDedicatedTenant
     public required string OwnerEmail { get; init; }
     public string? CustomDomain { get; init; }
     public required string AdminPasswordHash { get; init; }
+
+    /// <summary>Which provisioning of this tenant this is (1, then one more per operator retry); a redelivered copy carries the same number.</summary>
+    public int Attempt { get; init; } = 1;
 }

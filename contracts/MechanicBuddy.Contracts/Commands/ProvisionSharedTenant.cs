@@ -11,4 +11,7 @@ public record ProvisionSharedTenant
     public required string AdminPasswordHash { get; init; }
     /// <summary>Name of the shared pool (never its connection string: workers resolve it from their own configuration).</summary>
     public required string Pool { get; init; }
+
+    /// <summary>Which provisioning of this tenant this is (1, then one more per operator retry); a redelivered copy carries the same number.</summary>
+    public int Attempt { get; init; } = 1;
 }

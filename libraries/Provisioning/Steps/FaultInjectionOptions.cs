@@ -13,6 +13,35 @@ public sealed class FaultInjectionOptions
     /// <summary>Make the named step hang until its time limit (Steps:TimeoutSeconds), to watch a timeout end in compensation.</summary>
     public string? HangAtStep { get; set; }
 
+    /// <summary>
+    /// Steps after which the process kills itself with SIGKILL ("*" for every step), each once: the first process to get
+    /// past a step creates its marker in <see cref="CrashMarkerDirectory"/> and dies; the restarted one carries on.
+    /// </summary>
+    public string? CrashAfterSteps { get; set; }
+
+    public string? CrashMarkerDirectory { get; set; }
+
+    public void CrashIfDue(string step)
+    {
+        if (string.IsNullOrEmpty(CrashAfterSteps) || string.IsNullOrEmpty(CrashMarkerDirectory)
+            || (CrashAfterSteps != "*" && !CrashAfterSteps.Split(',', StringSplitOptions.TrimEntries).Contains(step)))
+        {
+            return;
+        }
+        Directory.CreateDirectory(CrashMarkerDirectory);
+        try
+        {
+            using (new FileStream(Path.Combine(CrashMarkerDirectory, step), FileMode.CreateNew))
+            {
+            }
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        Routing.Nginx.UnixSignals.KillSelf();
+    }
+
     public Task BeforeStepAsync(string step, CancellationToken cancellationToken) =>
         string.Equals(HangAtStep, step, StringComparison.Ordinal) ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;
 

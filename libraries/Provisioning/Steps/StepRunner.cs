@@ -34,6 +34,7 @@ public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, IOptions<
             await faults.Value.BeforeStepAsync(step, stepToken.Token);
             await WithTransientRetryAsync(() => action(stepToken.Token), stepToken.Token);
             await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
+            faults.Value.CrashIfDue(step);
             faults.Value.AfterStep(step);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -7,11 +7,13 @@ using MechanicBuddy.Tenancy;
 namespace MechanicBuddy.DedicatedProvisioner.Consumers;
 
 /// <summary>Removes everything the tenant has of its own; publishes completion only once all of it is verified gone.</summary>
-public sealed class DeprovisionDedicatedTenantConsumer(IDedicatedPlatform platform, TimeProvider clock) : IConsumer<DeprovisionDedicatedTenant>
+public sealed class DeprovisionDedicatedTenantConsumer(ProvisioningInbox inbox, IDedicatedPlatform platform, TimeProvider clock) : IConsumer<DeprovisionDedicatedTenant>
 {
     public async Task Consume(ConsumeContext<DeprovisionDedicatedTenant> context)
     {
         var command = context.Message;
+        // Never beside a provisioning of the same tenant (a timed-out one may still be running).
+        using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
         TenantIds.Require(command.TenantId);
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var removed = await platform.RemoveAsync(command.TenantId, progress.ReportAsync, context.CancellationToken);

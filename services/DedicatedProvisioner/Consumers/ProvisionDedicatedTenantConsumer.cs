@@ -8,13 +8,19 @@ using Microsoft.Extensions.Options;
 namespace MechanicBuddy.DedicatedProvisioner.Consumers;
 
 /// <summary>Runs Path 2 for one tenant on the configured platform, publishing a progress event per step and one completion or failure event.</summary>
-public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform, IOptions<ProvisioningOptions> options, TimeProvider clock)
+public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform, ProvisioningInbox inbox, IOptions<ProvisioningOptions> options,
+    TimeProvider clock)
     : IConsumer<ProvisionDedicatedTenant>
 {
     public async Task Consume(ConsumeContext<ProvisionDedicatedTenant> context)
     {
         var command = context.Message;
         var plan = DedicatedTenantPlan.For(command, options.Value);
+        await inbox.RunOnceAsync(context, command.TenantId, $"dedicated-provision-{command.Attempt}", () => ProvisionAsync(context, command, plan));
+    }
+
+    async Task<RecordedEvent> ProvisionAsync(ConsumeContext context, ProvisionDedicatedTenant command, DedicatedTenantPlan plan)
+    {
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var outcome = await platform.ProvisionAsync(plan, progress.ReportAsync, context.CancellationToken);
         var steps = await progress.FlushAsync();
@@ -23,7 +29,7 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
         {
             case DedicatedProvisioningOutcome.Succeeded done:
                 var tenantUrl = options.Value.PublicUrl(plan.PrimaryHostname);
-                await context.Publish(new DedicatedTenantProvisioned
+                return RecordedEvent.Of(new DedicatedTenantProvisioned
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
@@ -37,9 +43,8 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
                     CompletedAt = clock.GetUtcNow(),
                     Steps = steps,
                 });
-                break;
             case DedicatedProvisioningOutcome.Failed failed:
-                await context.Publish(new DedicatedTenantProvisioningFailed
+                return RecordedEvent.Of(new DedicatedTenantProvisioningFailed
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
@@ -49,7 +54,8 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
                     FailedAt = clock.GetUtcNow(),
                     Steps = steps,
                 });
-                break;
+            default:
+                throw new InvalidOperationException($"unexpected outcome {outcome}");
         }
     }
 }

@@ -7,11 +7,13 @@ using MechanicBuddy.Tenancy;
 namespace MechanicBuddy.SharedTierProvisioner.Consumers;
 
 /// <summary>Removes the tenant's route, schema, role and secret; publishes completion only once all of it is verified gone.</summary>
-public sealed class DeprovisionSharedTenantConsumer(SharedTenantProvisioner provisioner, TimeProvider clock) : IConsumer<DeprovisionSharedTenant>
+public sealed class DeprovisionSharedTenantConsumer(ProvisioningInbox inbox, SharedTenantProvisioner provisioner, TimeProvider clock) : IConsumer<DeprovisionSharedTenant>
 {
     public async Task Consume(ConsumeContext<DeprovisionSharedTenant> context)
     {
         var command = context.Message;
+        // Never beside a provisioning of the same tenant (a timed-out one may still be running).
+        using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
         var names = new TenantNames(command.TenantId);
         if (!await provisioner.RemoveAsync(command.Pool, names, context.CancellationToken))
         {

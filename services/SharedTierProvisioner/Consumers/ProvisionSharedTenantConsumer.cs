@@ -9,13 +9,19 @@ using Microsoft.Extensions.Options;
 namespace MechanicBuddy.SharedTierProvisioner.Consumers;
 
 /// <summary>Runs Path 1 for one tenant, publishing a progress event per step and one completion or failure event.</summary>
-public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provisioner, IOptions<ProvisioningOptions> options, TimeProvider clock)
+public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provisioner, ProvisioningInbox inbox, IOptions<ProvisioningOptions> options,
+    TimeProvider clock)
     : IConsumer<ProvisionSharedTenant>
 {
     public async Task Consume(ConsumeContext<ProvisionSharedTenant> context)
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
+        await inbox.RunOnceAsync(context, command.TenantId, $"shared-provision-{command.Attempt}", () => ProvisionAsync(context, command));
+    }
+
+    async Task<RecordedEvent> ProvisionAsync(ConsumeContext context, ProvisionSharedTenant command)
+    {
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var outcome = await provisioner.ProvisionAsync(command, progress.ReportAsync, context.CancellationToken);
         var steps = await progress.FlushAsync();
@@ -23,7 +29,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
         switch (outcome)
         {
             case SharedProvisioningOutcome.Succeeded done:
-                await context.Publish(new SharedTenantProvisioned
+                return RecordedEvent.Of(new SharedTenantProvisioned
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
@@ -35,9 +41,8 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                     CompletedAt = clock.GetUtcNow(),
                     Steps = steps,
                 });
-                break;
             case SharedProvisioningOutcome.Failed failed:
-                await context.Publish(new SharedTenantProvisioningFailed
+                return RecordedEvent.Of(new SharedTenantProvisioningFailed
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
@@ -47,7 +52,8 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                     FailedAt = clock.GetUtcNow(),
                     Steps = steps,
                 });
-                break;
+            default:
+                throw new InvalidOperationException($"unexpected outcome {outcome}");
         }
     }
 }

@@ -22,6 +22,7 @@ public static class WorkerCommandBinder
                     OwnerEmail = context.Saga.OwnerEmail,
                     AdminPasswordHash = context.Saga.AdminPasswordHash,
                     Pool = context.Saga.Pool!,
+                    Attempt = context.Saga.RetryCount + 1,
                 }),
                 dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
                 {
@@ -32,6 +33,7 @@ public static class WorkerCommandBinder
                     OwnerEmail = context.Saga.OwnerEmail,
                     CustomDomain = context.Saga.CustomDomain,
                     AdminPasswordHash = context.Saga.AdminPasswordHash,
+                    Attempt = context.Saga.RetryCount + 1,
                 }))
             .Then(context => context.Saga.DeadlineAt = context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + timeouts.For(context.Saga.DeploymentMode!));
 

@@ -32,7 +32,7 @@ public class ControlPlaneFixture : IAsyncLifetime
     public ServiceProcess Gateway => Services.Single(s => s.Name == "Gateway");
     public HttpClient Client { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Registry = await TestDatabase.CreateAsync("mbt_registry");
         Pool = await TestDatabase.CreateAsync("mbt_shared");
@@ -57,6 +57,7 @@ public class ControlPlaneFixture : IAsyncLifetime
             ["SharedTierProvisioner"] = TestEnvironment.FreeTcpPort(), ["DedicatedProvisioner"] = TestEnvironment.FreeTcpPort(),
         };
         environment["Inventory__ApiKey"] = RegistryKey;
+        environment["Inbox__Directory"] = Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-inbox");
         foreach (var (worker, port) in workerPorts)
         {
             environment[$"Services__{worker}__BaseUrl"] = $"http://127.0.0.1:{port}";
@@ -95,7 +96,7 @@ public class ControlPlaneFixture : IAsyncLifetime
 
     public string AllLogs() => string.Join('\n', Services.Select(s => s.ReadLog()));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var service in Services)
         {
@@ -114,6 +115,11 @@ public class ControlPlaneFixture : IAsyncLifetime
         await Pool.DisposeAsync();
         await Registry.DisposeAsync();
         await TenantInstances.StopAndDeleteAllAsync(TenantInstancesDirectory);
+        var inbox = Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-inbox");
+        if (Directory.Exists(inbox))
+        {
+            Directory.Delete(inbox, recursive: true);
+        }
         if (Directory.Exists(SecretsDirectory))
         {
             Directory.Delete(SecretsDirectory, recursive: true);

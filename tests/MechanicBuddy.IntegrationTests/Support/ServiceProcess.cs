@@ -8,6 +8,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
     readonly Process _process;
     readonly StreamWriter _log;
+    IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
+    string _runId = "";
 
     public string Name { get; }
     public int Port { get; }
@@ -51,13 +53,31 @@ public sealed class ServiceProcess : IAsyncDisposable
         var logDirectory = Path.Combine(TestEnvironment.VarDirectory, "log");
         Directory.CreateDirectory(logDirectory);
         var logPath = Path.Combine(logDirectory, $"e2e-{runId}-{service}.log");
-        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {service}");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(service, listenPort, process, log, logPath);
+        return new ServiceProcess(service, listenPort, process, log, logPath) { _environment = environment, _runId = runId };
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>kill -9, as a crash would end it.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+    }
+
+    /// <summary>The same service again, on the same port with the same settings, appending to the same log.</summary>
+    public async Task<ServiceProcess> RestartAsync()
+    {
+        await DisposeAsync();
+        return Start(Name, _environment, _runId, Port);
     }
 
     public async Task WaitReadyAsync(TimeSpan timeout)

@@ -37,6 +37,7 @@ public static class RegistryHarness
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
             .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
             .AddSingleton<OutboxDispatcher>()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
             .AddSingleton<DeadlineWatcher>()
             .AddLogging()
             .AddMassTransitTestHarness(x =>

@@ -112,13 +112,18 @@ public sealed class SharedPoolSchemas(SharedPools pools)
     /// <summary>Every tenant schema and tenant login role in the pool, by tenant id (for the drift check).</summary>
     public async Task<IReadOnlyList<(string Kind, string TenantId)>> ListTenantPiecesAsync(string pool, CancellationToken cancellationToken)
     {
+        // Roles are server-wide and one server may hold several pools: this pool's are the members of its tenant group.
+        var group = await PreparePoolAsync(pool, cancellationToken);
         await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             SELECT 'schema', nspname FROM pg_namespace WHERE nspname LIKE 'tenant\_%'
             UNION ALL
-            SELECT 'role', rolname FROM pg_roles WHERE rolname LIKE 'tenant\_%\_app'
+            SELECT 'role', r.rolname FROM pg_roles r
+            JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid
+            WHERE g.rolname = @group AND r.rolname LIKE 'tenant\_%\_app'
             """, connection);
+        command.Parameters.AddWithValue("group", group);
         var pieces = new List<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

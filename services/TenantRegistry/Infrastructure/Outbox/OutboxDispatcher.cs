@@ -12,12 +12,14 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 /// between the broker's confirm and the delete delivers it again with the same MessageId — at least once, which the
 /// consumers tolerate (every command and event is idempotent).
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const string Channel = "mechanicbuddy_outbox";
     const int BatchSize = 100;
     static readonly System.Reflection.Assembly Contracts = typeof(ProvisionTenant).Assembly;
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+
+    bool DeliverTwice => configuration.GetValue<bool>("FaultInjection:DeliverTwice");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,6 +91,11 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ILog
         // Publishes go out side by side (each awaits its confirm); order within a tenant is kept by the saga itself,
         // which never has two of its messages in flight that depend on each other's order.
         await Task.WhenAll(rows.Select(row => DeliverAsync(row, cancellationToken)));
+        if (DeliverTwice)
+        {
+            // Fault injection (tests, game days): every command and event arrives twice, as a redelivery would bring it.
+            await Task.WhenAll(rows.Select(row => DeliverAsync(row with { Id = NewId.NextGuid() }, cancellationToken)));
+        }
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
         {
             delete.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using MechanicBuddy.Tenancy;
+using Microsoft.Extensions.Options;
+
+namespace MechanicBuddy.Provisioning.Steps;
+
+/// <summary>Section <c>Inbox</c>: where a worker keeps its per-tenant locks and the outcomes of the provisionings it ran.</summary>
+public sealed class InboxOptions
+{
+    public const string Section = "Inbox";
+
+    public string Directory { get; set; } = "var/inbox";
+}
+
+/// <summary>
+/// A worker's inbox, so that a command delivered twice (a redelivery after a crash, a duplicate) is carried out once:
+/// one tenant's commands run one at a time (an exclusive lock file, held across processes), and the outcome of each
+/// provisioning attempt is recorded; a copy arriving later gets the recorded outcome instead of running again.
+/// Without it, a second copy running beside the first could fail on the first one's work and compensate it away.
+/// </summary>
+public sealed class ProvisioningInbox(IOptions<InboxOptions> options)
+{
+    string Root => Path.GetFullPath(options.Value.Directory);
+
+    /// <summary>Waits until no other command of this tenant runs (in this or another process), then holds the tenant until disposed.</summary>
+    public async Task<IDisposable> EnterAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Root);
+        var path = Path.Combine(Root, $"{TenantIds.Require(tenantId)}.lock");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs a provisioning attempt once for the tenant: under the tenant's lock, a recorded outcome is published again
+    /// instead of running; otherwise <paramref name="run"/> runs and its outcome is recorded before it is published.
+    /// </summary>
+    public async Task RunOnceAsync(MassTransit.ConsumeContext context, string tenantId, string attempt, Func<Task<RecordedEvent>> run)
+    {
+        using (await EnterAsync(tenantId, context.CancellationToken))
+        {
+            var outcome = await RecordedAsync<RecordedEvent>(tenantId, attempt, context.CancellationToken);
+            if (outcome is null)
+            {
+                outcome = await run();
+                await RecordAsync(tenantId, attempt, outcome, context.CancellationToken);
+            }
+            var (message, type) = outcome.Restore();
+            await context.Publish(message, type, context.CancellationToken);
+        }
+    }
+
+    public async Task<T?> RecordedAsync<T>(string tenantId, string attempt, CancellationToken cancellationToken) where T : class
+    {
+        var path = OutcomePath(tenantId, attempt);
+        return File.Exists(path) ? JsonSerializer.Deserialize<T>(await File.ReadAllTextAsync(path, cancellationToken)) : null;
+    }
+
+    public async Task RecordAsync<T>(string tenantId, string attempt, T outcome, CancellationToken cancellationToken)
+    {
+        var path = OutcomePath(tenantId, attempt);
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(outcome), cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    string OutcomePath(string tenantId, string attempt) =>
+        Path.Combine(Root, $"{TenantIds.Require(tenantId)}.{string.Concat(attempt.Where(char.IsAsciiLetterOrDigit))}.outcome.json");
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.Tenancy;
+using Xunit.Abstractions;
+using static MechanicBuddy.IntegrationTests.EndToEnd.GatewayCalls;
+
+namespace MechanicBuddy.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// Signups through workers that crash (SIGKILL) after every step and a registry that delivers everything twice:
+/// afterwards every shop has exactly one tenant, Active or Failed with a reason, and the drift check finds nothing.
+/// </summary>
+[Collection(ChaosCollection.Name)]
+public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutputHelper output)
+{
+    const int FreeSignups = 20;
+    const int DedicatedSignups = 3;
+
+    /// <summary>A client that does what the API asks of it: same Idempotency-Key on every try, retry on 5xx or a dropped connection.</summary>
+    async Task<TenantProvisioningResult> SignUpUntilAcceptedAsync(object body)
+    {
+        var key = Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision") { Content = JsonContent.Create(body) };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await plane.Client.SendAsync(request);
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted)
+                {
+                    return await ResultAsync(response);
+                }
+                if ((int)response.StatusCode < 500 || attempt >= 30)
+                {
+                    throw new InvalidOperationException($"signup refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+            catch (HttpRequestException) when (attempt < 30)
+            {
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task Every_signup_ends_exactly_once_through_crashes_after_every_step_and_double_delivery()
+    {
+        using var throttle = new SemaphoreSlim(6);
+        var bodies = Enumerable.Range(0, FreeSignups).Select(i => (object)new { companyName = $"Chaos Garage {i}", subscriptionTier = "free", ownerEmail = $"chaos{i}@example.com" })
+            .Concat(Enumerable.Range(0, DedicatedSignups).Select(i => (object)new { companyName = $"Chaos Dedicated {i}", subscriptionTier = "professional", ownerEmail = $"chaosd{i}@example.com" }))
+            .ToList();
+        var accepted = await Task.WhenAll(bodies.Select(async body =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                return await SignUpUntilAcceptedAsync(body);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+
+        // Every signup was accepted once, as one tenant.
+        var ids = accepted.Select(a => a.TenantId).ToList();
+        Assert.Equal(bodies.Count, ids.Distinct().Count());
+
+        // Wait for every tenant to end (Active or Failed), as an operator's dashboard would.
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        List<TenantDto> tenants;
+        while (true)
+        {
+            tenants = (await plane.Client.GetFromJsonAsync<List<TenantDto>>("/api/tenants?limit=500", Json))!;
+            var pending = tenants.Where(t => ids.Contains(t.Id) && t.Status is not (TenantStatuses.Active or TenantStatuses.Failed)).ToList();
+            if (pending.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                Assert.True(pending.Count == 0, $"still pending: {string.Join(", ", pending.Select(p => $"{p.Id} {p.Status}"))}; {plane.Summary()}");
+                break;
+            }
+            await Task.Delay(500);
+        }
+
+        var mine = tenants.Where(t => ids.Contains(t.Id)).ToList();
+        Assert.Equal(bodies.Count, mine.Count);
+        Assert.Equal(bodies.Count, mine.Select(t => t.CompanyName).Distinct().Count());
+        var failed = mine.Where(t => t.Status == TenantStatuses.Failed).ToList();
+        Assert.All(failed, t => Assert.False(string.IsNullOrEmpty(t.FailureReason)));
+        var drift = (await plane.Client.GetFromJsonAsync<DriftReport>("/api/drift", Json))!;
+        Assert.True(drift.Clean, "drift: " + string.Join("; ", drift.Missing.Select(f => $"missing {f.Kind} {f.TenantId} {f.Detail}")
+            .Concat(drift.Orphaned.Select(f => $"orphan {f.Kind} {f.TenantId} ({f.Status})")).Concat(drift.Unreachable)));
+
+        // The faults really happened: a crash after each step of both paths (each once), all recovered.
+        var markers = Directory.GetFiles(plane.CrashMarkers).Select(Path.GetFileName).ToList();
+        Assert.Superset(new HashSet<string?> { "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting", "CreateInstance", "WaitForPostgres", "CreateDatabase" },
+            markers.ToHashSet());
+        Assert.True(plane.Restarts >= markers.Count, plane.Summary());
+        output.WriteLine($"{bodies.Count} signups: {mine.Count(t => t.Status == TenantStatuses.Active)} Active, {failed.Count} Failed; " +
+            $"{markers.Count} crash points; {plane.Summary()}");
+    }
+}
