@@ -31,7 +31,8 @@ public sealed class FaultInjectionOptions
         Directory.CreateDirectory(CrashMarkerDirectory);
         try
         {
-            using (new FileStream(Path.Combine(CrashMarkerDirectory, step), FileMode.CreateNew))
+            // One marker per service and step: each worker crashes after each of its own steps.
+            using (new FileStream(Path.Combine(CrashMarkerDirectory, $"{AppDomain.CurrentDomain.FriendlyName}.{step}"), FileMode.CreateNew))
             {
             }
         }

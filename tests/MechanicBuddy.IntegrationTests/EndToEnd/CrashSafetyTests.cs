@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
 using Xunit.Abstractions;
 using static MechanicBuddy.IntegrationTests.EndToEnd.GatewayCalls;
@@ -14,8 +15,8 @@ namespace MechanicBuddy.IntegrationTests.EndToEnd;
 [Collection(ChaosCollection.Name)]
 public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutputHelper output)
 {
-    const int FreeSignups = 20;
-    const int DedicatedSignups = 3;
+    const int FreeSignups = 50;
+    const int DedicatedSignups = 5;
 
     /// <summary>A client that does what the API asks of it: same Idempotency-Key on every try, retry on 5xx or a dropped connection.</summary>
     async Task<TenantProvisioningResult> SignUpUntilAcceptedAsync(object body)
@@ -94,10 +95,18 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
 
         // The faults really happened: a crash after each step of both paths (each once), all recovered.
         var markers = Directory.GetFiles(plane.CrashMarkers).Select(Path.GetFileName).ToList();
-        Assert.Superset(new HashSet<string?> { "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting", "CreateInstance", "WaitForPostgres", "CreateDatabase" },
-            markers.ToHashSet());
+        Assert.Superset(new HashSet<string?>
+        {
+            "MechanicBuddy.SharedTierProvisioner.CreateSchema", "MechanicBuddy.SharedTierProvisioner.RunMigrations", "MechanicBuddy.SharedTierProvisioner.SeedData",
+            "MechanicBuddy.SharedTierProvisioner.ConfigureRouting", "MechanicBuddy.DedicatedProvisioner.CreateInstance", "MechanicBuddy.DedicatedProvisioner.WaitForPostgres",
+            "MechanicBuddy.DedicatedProvisioner.CreateDatabase", "MechanicBuddy.DedicatedProvisioner.RunMigrations", "MechanicBuddy.DedicatedProvisioner.SeedData",
+            "MechanicBuddy.DedicatedProvisioner.ConfigureRouting",
+        }, markers.ToHashSet());
         Assert.True(plane.Restarts >= markers.Count, plane.Summary());
-        output.WriteLine($"{bodies.Count} signups: {mine.Count(t => t.Status == TenantStatuses.Active)} Active, {failed.Count} Failed; " +
-            $"{markers.Count} crash points; {plane.Summary()}");
+        var summary = $"{DateTimeOffset.UtcNow:u} {bodies.Count} signups ({FreeSignups} free, {DedicatedSignups} dedicated): " +
+            $"{mine.Count(t => t.Status == TenantStatuses.Active)} Active, {failed.Count} Failed; crashes after {markers.Count} steps " +
+            $"({string.Join(", ", markers)}); {plane.Summary()}; drift clean";
+        output.WriteLine(summary);
+        await File.AppendAllTextAsync(Path.Combine(TestEnvironment.VarDirectory, "log", "crash-safety.log"), summary + Environment.NewLine);
     }
 }

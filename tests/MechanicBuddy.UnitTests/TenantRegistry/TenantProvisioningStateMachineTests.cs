@@ -384,7 +384,8 @@ public sealed class TenantProvisioningStateMachineTests : IAsyncLifetime
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Provisioning));
         var commands = Harness.Sent.Select<ProvisionSharedTenant>().Select(s => s.Context.Message).ToList();
         Assert.Equal(2, commands.Count);
-        Assert.Equal(commands[0] with { }, commands[1] with { });
+        Assert.Equal(commands[0] with { Attempt = 2 }, commands[1]);
+        Assert.Equal(1, commands[0].Attempt);
         Assert.True(_admission.Slots.ContainsKey(signup.TenantId));
         var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
         Assert.Equal((1, null, null), (saga.RetryCount, saga.FailedStep, saga.FailureReason));

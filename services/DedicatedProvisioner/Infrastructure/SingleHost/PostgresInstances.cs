@@ -55,14 +55,20 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
         }
         var port = marker?.Port ?? await AllocatePortAsync(directory, cancellationToken);
         var data = DataDirectoryOf(tenantId);
-        if (Directory.Exists(data))
+        if (File.Exists(Path.Combine(data, "PG_VERSION")))
         {
-            Directory.Delete(data, recursive: true);
+            // Made and moved into place before a crash kept the marker from being written: only the marker is missing.
+            await WriteMarkerAsync(directory, new Marker(port, Initialized: true), cancellationToken);
+            return port;
         }
         Directory.CreateDirectory(directory);
         await HandToPostgresUserAsync(directory, cancellationToken);
+        // initdb works in a directory of its own, moved to data/ only when complete: after a crash of this service, an
+        // orphaned initdb may still be writing into an earlier attempt's directory, which must not be the one reused.
+        RemoveAbandonedAttempts(directory);
+        var attempt = Path.Combine(directory, $"data.initdb-{Guid.NewGuid():N}");
 
-        var passwordFile = Path.Combine(directory, ".pwfile");
+        var passwordFile = Path.Combine(directory, $".pwfile-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(passwordFile, superuserPassword + "\n", cancellationToken);
         if (OperatingSystem.IsWindows())
         {
@@ -72,7 +78,7 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
         await HandToPostgresUserAsync(passwordFile, cancellationToken);
         try
         {
-            var initdb = await RunAsPostgresAsync("initdb", ["-D", data, "-U", Superuser, $"--pwfile={passwordFile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions"], cancellationToken);
+            var initdb = await RunAsPostgresAsync("initdb", ["-D", attempt, "-U", Superuser, $"--pwfile={passwordFile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions"], cancellationToken);
             if (!initdb.Succeeded)
             {
                 throw new InvalidOperationException($"initdb exited {initdb.ExitCode}: {initdb.Output}");
@@ -82,7 +88,7 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
         {
             File.Delete(passwordFile);
         }
-        await File.AppendAllTextAsync(Path.Combine(data, "postgresql.conf"),
+        await File.AppendAllTextAsync(Path.Combine(attempt, "postgresql.conf"),
             $"""
 
             # MechanicBuddy dedicated instance of tenant {tenantId}
@@ -94,8 +100,31 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
             password_encryption = 'scram-sha-256'
 
             """, cancellationToken);
+        Directory.Move(attempt, data);
         await WriteMarkerAsync(directory, new Marker(port, Initialized: true), cancellationToken);
         return port;
+    }
+
+    /// <summary>Best effort: earlier attempts' directories go once nothing writes to them any more (at the latest, with the tenant).</summary>
+    static void RemoveAbandonedAttempts(string directory)
+    {
+        foreach (var abandoned in Directory.EnumerateDirectories(directory, "data.initdb-*"))
+        {
+            try
+            {
+                Directory.Delete(abandoned, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+        foreach (var passwordFile in Directory.EnumerateFiles(directory, ".pwfile-*"))
+        {
+            File.Delete(passwordFile);
+        }
     }
 
     /// <summary>Starts the instance unless it runs; pg_ctl waits until it accepts connections.</summary>
