@@ -25,7 +25,9 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
-        builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddSingleton<IOutboxCommitted>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DeadlineWatcher>();
         builder.Services.AddHostedService<DedicatedWorkQueue>();
         builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);

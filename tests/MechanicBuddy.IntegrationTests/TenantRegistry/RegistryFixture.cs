@@ -37,6 +37,7 @@ public static class RegistryHarness
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
             .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
             .AddSingleton<OutboxDispatcher>()
+            .AddSingleton<IOutboxCommitted>(sp => startDispatcher ? sp.GetRequiredService<OutboxDispatcher>() : new NothingDelivered())
             .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())
             .AddSingleton<DeadlineWatcher>()
             .AddLogging()
@@ -59,4 +60,10 @@ public static class RegistryHarness
         }
         return (provider, database);
     }
+}
+
+/// <summary>A registry that crashes right after each commit: nothing is handed over for delivery.</summary>
+sealed class NothingDelivered : IOutboxCommitted
+{
+    public Task DeliverCommittedAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken) => Task.CompletedTask;
 }

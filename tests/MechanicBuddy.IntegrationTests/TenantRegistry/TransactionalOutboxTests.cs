@@ -44,11 +44,11 @@ public sealed class TransactionalOutboxTests
 
             // "Restart": the dispatcher delivers it once, and the row is gone.
             var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
-            Assert.Equal(1, await dispatcher.DeliverBatchAsync(CancellationToken.None));
+            Assert.Equal(1, await dispatcher.DeliverBatchAsync(TimeSpan.Zero, CancellationToken.None));
             var sent = harness.Sent.Select<ProvisionSharedTenant>(x => x.Context.Message.TenantId == signup.TenantId).Single();
             Assert.Equal("default", sent.Context.Message.Pool);
             Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
-            Assert.Equal(0, await dispatcher.DeliverBatchAsync(CancellationToken.None));
+            Assert.Equal(0, await dispatcher.DeliverBatchAsync(TimeSpan.Zero, CancellationToken.None));
         }
     }
 

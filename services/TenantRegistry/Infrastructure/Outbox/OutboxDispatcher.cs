@@ -5,79 +5,77 @@ using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 
-/// <summary>
-/// Delivers committed outbox messages to RabbitMQ, oldest first, then deletes them. Woken by NOTIFY from the committing
-/// transaction (and every second regardless, for anything a lost notification or a crash left behind). Rows are
-/// claimed with FOR UPDATE SKIP LOCKED, so several registry instances never deliver the same row at once; a crash
-/// between the broker's confirm and the delete delivers it again with the same MessageId — at least once, which the
-/// consumers tolerate (every command and event is idempotent).
-/// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxDispatcher> logger) : BackgroundService
+/// <summary>Hands the messages of a just-committed saga transaction over for delivery.</summary>
+public interface IOutboxCommitted
 {
-    public const string Channel = "mechanicbuddy_outbox";
+    Task DeliverCommittedAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Delivers committed outbox messages to RabbitMQ, then deletes them. Right after a saga transaction commits, its
+/// messages are delivered at once from memory (no extra database round trip before the send); rows that are still
+/// there a few seconds later — the registry crashed, or the broker was away — are claimed by the recovery poll
+/// (FOR UPDATE SKIP LOCKED, so several registries never deliver the same row at once) and sent then. A crash between
+/// the broker's confirm and the delete sends again with the same MessageId: at least once, which every consumer
+/// tolerates (all commands and events are idempotent).
+/// </summary>
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxDispatcher> logger)
+    : BackgroundService, IOutboxCommitted
+{
+    /// <summary>How old a row must be before the recovery poll takes it (younger ones are being delivered in process).</summary>
+    public static readonly TimeSpan RecoveryAge = TimeSpan.FromSeconds(5);
     const int BatchSize = 100;
     static readonly System.Reflection.Assembly Contracts = typeof(ProvisionTenant).Assembly;
-    readonly SemaphoreSlim _wake = new(0, int.MaxValue);
 
     bool DeliverTwice => configuration.GetValue<bool>("FaultInjection:DeliverTwice");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = ListenAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await DeliverBatchAsync(stoppingToken) == BatchSize)
+                while (await DeliverBatchAsync(RecoveryAge, stoppingToken) == BatchSize)
                 {
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Broker or database away: the rows stay and are tried again.
-                logger.LogWarning(ex, "Outbox delivery failed; retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                logger.LogWarning(ex, "Outbox recovery failed; retrying");
             }
-            await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
     }
 
-    async Task ListenAsync(CancellationToken stoppingToken)
+    public async Task DeliverCommittedAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-                _wake.Release();
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogDebug(ex, "Outbox listener lost its connection; reconnecting");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
+            await DeliverAllAsync(messages, cancellationToken);
+            await using var delete = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)");
+            delete.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Committed rows stay in the outbox; the recovery poll sends them.
+            logger.LogWarning(ex, "Immediate outbox delivery failed; the recovery poll will send the messages");
         }
     }
 
-    /// <summary>Delivers up to one batch; returns how many rows it delivered.</summary>
-    public async Task<int> DeliverBatchAsync(CancellationToken cancellationToken)
+    /// <summary>Delivers up to one batch of rows at least <paramref name="minimumAge"/> old; returns how many it delivered.</summary>
+    public async Task<int> DeliverBatchAsync(TimeSpan minimumAge, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var rows = new List<OutboxMessage>();
         await using (var select = new NpgsqlCommand(
-            "SELECT id, destination, message_type, body::text FROM outbox_messages ORDER BY position LIMIT @n FOR UPDATE SKIP LOCKED", connection, transaction))
+            "SELECT id, destination, message_type, body::text FROM outbox_messages WHERE created_at <= now() - @age ORDER BY position LIMIT @n FOR UPDATE SKIP LOCKED",
+            connection, transaction))
         {
             select.Parameters.AddWithValue("n", BatchSize);
+            select.Parameters.AddWithValue("age", minimumAge);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -88,14 +86,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
         {
             return 0;
         }
-        // Publishes go out side by side (each awaits its confirm); order within a tenant is kept by the saga itself,
-        // which never has two of its messages in flight that depend on each other's order.
-        await Task.WhenAll(rows.Select(row => DeliverAsync(row, cancellationToken)));
-        if (DeliverTwice)
-        {
-            // Fault injection (tests, game days): every command and event arrives twice, as a redelivery would bring it.
-            await Task.WhenAll(rows.Select(row => DeliverAsync(row with { Id = NewId.NextGuid() }, cancellationToken)));
-        }
+        await DeliverAllAsync(rows, cancellationToken);
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
         {
             delete.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
@@ -103,6 +94,20 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
         }
         await transaction.CommitAsync(cancellationToken);
         return rows.Count;
+    }
+
+    /// <summary>
+    /// Sends side by side (each awaits its confirm); order within a tenant is kept by the saga itself, which never has two
+    /// of its messages in flight that depend on each other's order.
+    /// </summary>
+    async Task DeliverAllAsync(IReadOnlyList<OutboxMessage> rows, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(rows.Select(row => DeliverAsync(row, cancellationToken)));
+        if (DeliverTwice)
+        {
+            // Fault injection (tests, game days): every command and event arrives twice, as a redelivery would bring it.
+            await Task.WhenAll(rows.Select(row => DeliverAsync(row with { Id = NewId.NextGuid() }, cancellationToken)));
+        }
     }
 
     async Task DeliverAsync(OutboxMessage row, CancellationToken cancellationToken)

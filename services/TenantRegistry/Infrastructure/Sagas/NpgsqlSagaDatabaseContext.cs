@@ -14,6 +14,9 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
     public NpgsqlConnection Connection => connection;
     public NpgsqlTransaction Transaction => transaction;
 
+    /// <summary>Outbox messages written in this transaction, to deliver once it has committed.</summary>
+    public List<OutboxMessage> Written { get; } = [];
+
     /// <summary>
     /// INSERT … ON CONFLICT DO NOTHING: in PostgreSQL a failed INSERT would abort the whole transaction. Zero rows
     /// means another message created the same saga, or a unique constraint of the table refused it (e.g. one live
@@ -59,8 +62,8 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
     }
 
     /// <summary>
-    /// The saga's outgoing messages join the same transaction as its new state (transactional outbox); the NOTIFY
-    /// reaches the dispatcher only when that transaction commits.
+    /// The saga's outgoing messages join the same transaction as its new state (transactional outbox); they are handed
+    /// over for delivery (<see cref="Written"/>) only after that transaction commits.
     /// </summary>
     async Task WriteOutboxAsync(TSaga instance, CancellationToken cancellationToken)
     {
@@ -80,8 +83,8 @@ public sealed class NpgsqlSagaDatabaseContext<TSaga>(NpgsqlConnection connection
             insert.Parameters.AddWithValue("body", message.Body);
             batch.BatchCommands.Add(insert);
         }
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{OutboxDispatcher.Channel}', '')"));
         await batch.ExecuteNonQueryAsync(cancellationToken);
+        Written.AddRange(outbox.PendingMessages);
         outbox.PendingMessages.Clear();
     }
 

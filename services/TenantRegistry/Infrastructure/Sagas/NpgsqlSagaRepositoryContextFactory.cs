@@ -1,6 +1,7 @@
 using System.Data;
 using MassTransit;
 using MassTransit.Saga;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
@@ -12,7 +13,8 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 public sealed class NpgsqlSagaRepositoryContextFactory<TSaga>(
     NpgsqlDataSource dataSource,
     SagaTable<TSaga> table,
-    ISagaConsumeContextFactory<NpgsqlSagaDatabaseContext<TSaga>, TSaga> factory)
+    ISagaConsumeContextFactory<NpgsqlSagaDatabaseContext<TSaga>, TSaga> factory,
+    IOutboxCommitted? committed = null)
     : ISagaRepositoryContextFactory<TSaga>, IQuerySagaRepositoryContextFactory<TSaga>, ILoadSagaRepositoryContextFactory<TSaga>
     where TSaga : class, ISagaVersion
 {
@@ -23,6 +25,10 @@ public sealed class NpgsqlSagaRepositoryContextFactory<TSaga>(
         var repositoryContext = new NpgsqlSagaRepositoryContext<TSaga, T>(database, context, factory);
         await next.Send(repositoryContext);
         await database.CommitAsync(context.CancellationToken);
+        if (committed is not null && database.Written.Count > 0)
+        {
+            await committed.DeliverCommittedAsync(database.Written, context.CancellationToken);
+        }
     }
 
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
