@@ -102,7 +102,9 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
             "MechanicBuddy.DedicatedProvisioner.CreateDatabase", "MechanicBuddy.DedicatedProvisioner.RunMigrations", "MechanicBuddy.DedicatedProvisioner.SeedData",
             "MechanicBuddy.DedicatedProvisioner.ConfigureRouting",
         }, markers.ToHashSet());
-        Assert.True(plane.Restarts >= markers.Count, plane.Summary());
+        // Two steps finishing together in one process can both mark before the kill lands: one death, two markers.
+        Assert.Contains("SharedTierProvisioner", plane.Restarted);
+        Assert.Contains("DedicatedProvisioner", plane.Restarted);
         var summary = $"{DateTimeOffset.UtcNow:u} {bodies.Count} signups ({FreeSignups} free, {DedicatedSignups} dedicated): " +
             $"{mine.Count(t => t.Status == TenantStatuses.Active)} Active, {failed.Count} Failed; crashes after {markers.Count} steps " +
             $"({string.Join(", ", markers)}); {plane.Summary()}; drift clean";
