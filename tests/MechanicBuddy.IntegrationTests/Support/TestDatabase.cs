@@ -40,7 +40,26 @@ public sealed class TestDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(TestEnvironment.ConnectionString("mechanicbuddy_registry"));
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // FORCE may not end a session of a tenant role the test already dropped (the control plane's role is no longer
+        // a member of it): such a session is closing on its own, so wait for it a little, then leave the database to
+        // the test cluster, which every test run starts afresh.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                if (attempt == 25)
+                {
+                    await Console.Error.WriteLineAsync($"test database {Name} left behind: {ex.MessageText}");
+                    return;
+                }
+                await Task.Delay(200);
+            }
+        }
     }
 }
