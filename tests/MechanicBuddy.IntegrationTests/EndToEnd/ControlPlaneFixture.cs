@@ -104,8 +104,8 @@ public class ControlPlaneFixture : IAsyncLifetime
         }
         foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
         {
-            if ((await File.ReadAllTextAsync(file)).Contains("." + Domain + ";", StringComparison.Ordinal)
-                || (await File.ReadAllTextAsync(file)).Contains("." + Domain + " ", StringComparison.Ordinal))
+            var route = await File.ReadAllTextAsync(file);
+            if (route.Contains("." + Domain + ";", StringComparison.Ordinal) || route.Contains("." + Domain + " ", StringComparison.Ordinal))
             {
                 File.Delete(file);
             }

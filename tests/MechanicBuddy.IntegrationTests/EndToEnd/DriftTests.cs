@@ -41,6 +41,8 @@ public sealed class DriftTests(ControlPlaneFixture plane)
     [Fact]
     public async Task Pieces_of_an_unknown_tenant_are_orphans_and_a_deprovisioned_tenant_leaves_none()
     {
+        // A tenant of its own, so the report has something to check whichever tests ran before.
+        var tenantId = await ActiveFreeTenantAsync("Drift Gone Garage");
         var ghost = TenantIds.Generate("Ghost Garage");
         var names = new TenantNames(ghost);
         await plane.Pool.ScalarAsync<int>($"CREATE SCHEMA {names.Schema}; SELECT 1");
@@ -58,7 +60,6 @@ public sealed class DriftTests(ControlPlaneFixture plane)
             await plane.Pool.ScalarAsync<int>($"DROP SCHEMA {names.Schema}; SELECT 1");
         }
 
-        var tenantId = await ActiveFreeTenantAsync("Drift Gone Garage");
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{tenantId}");
         delete.Headers.Add("Prefer", "wait=30");
         Assert.Equal(HttpStatusCode.OK, (await plane.Client.SendAsync(delete)).StatusCode);

@@ -49,8 +49,7 @@ public sealed class InstanceDatabase(PostgresInstances instances)
     }
 
     /// <summary>The server connection string the tenant's own login is built on (see <see cref="TenantLogin"/>).</summary>
-    public string ServerConnectionString(string tenantId) =>
-        new NpgsqlConnectionStringBuilder(instances.ConnectionString(tenantId, Database, "unused", "unused")) { Username = null, Password = null, Pooling = true }.ConnectionString;
+    public string ServerConnectionString(string tenantId) => instances.ServerConnectionString(tenantId, Database);
 
     static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, string name, CancellationToken cancellationToken)
     {

@@ -33,11 +33,16 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
 
     public bool IsInitialized(string tenantId) => ReadMarker(DirectoryOf(tenantId)) is { Initialized: true };
 
-    public string ConnectionString(string tenantId, string database, string username, string password) => new NpgsqlConnectionStringBuilder
+    /// <summary>The instance's address and database, without a login (the caller adds whose).</summary>
+    public string ServerConnectionString(string tenantId, string database) => new NpgsqlConnectionStringBuilder
     {
         Host = Host.ListenAddress, Port = PortOf(tenantId) ?? throw new InvalidOperationException($"tenant {tenantId} has no instance"),
-        Database = database, Username = username, Password = password, Pooling = false, Timeout = 5,
+        Database = database, Timeout = 5,
     }.ConnectionString;
+
+    /// <summary>A short-lived, unpooled login for the provisioner's own steps.</summary>
+    public string ConnectionString(string tenantId, string database, string username, string password) =>
+        new NpgsqlConnectionStringBuilder(ServerConnectionString(tenantId, database)) { Username = username, Password = password, Pooling = false }.ConnectionString;
 
     /// <summary>Every tenant that has an instance directory.</summary>
     public IEnumerable<string> TenantIds() => Directory.Exists(Root)
