@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops MechanicBuddy's own PostgreSQL 15, RabbitMQ and nginx instances: own data directories under
 # $MB_VAR (default ./var) and own ports, so nothing depends on the distribution's services.
-#   scripts/infra.sh start | stop | status
+#   scripts/infra.sh start | stop | restart-rabbitmq | restart-postgres
 # Logs: $MB_VAR/log (PostgreSQL: $MB_VAR/pg/postgres.log, owned by its OS user).
 # Ports: PostgreSQL $MB_PG_PORT (55432), RabbitMQ $MB_AMQP_PORT (5672) with its UI on $MB_RABBIT_UI_PORT (15672),
 # nginx (tenant routes) on $MB_NGINX_PORT (8480).
@@ -117,12 +117,18 @@ CONF
   fi
 }
 
-stop_all() {
+stop_rabbitmq() {
   local base=$VAR/rabbitmq
-  if [ -f "$VAR/nginx/nginx.pid" ]; then nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s quit 2>/dev/null || true; fi
   if [ -d "$base" ]; then
-    ERL_CRASH_DUMP=$VAR/log/erl_crash.dump HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost "$RMQ/rabbitmqctl" -q stop >/dev/null 2>&1 || true
+    # With the pid file, stop returns only once the node's process is gone.
+    ERL_CRASH_DUMP=$VAR/log/erl_crash.dump HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost \
+      "$RMQ/rabbitmqctl" -q stop "$base/rabbitmq.pid" >/dev/null 2>&1 || true
   fi
+}
+
+stop_all() {
+  if [ -f "$VAR/nginx/nginx.pid" ]; then nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -s quit 2>/dev/null || true; fi
+  stop_rabbitmq
   if [ -f "$VAR/pg/data/PG_VERSION" ]; then as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
   # Dedicated tenants' own instances (single-host platform); the DedicatedProvisioner starts them again when it starts.
   for data in "$VAR"/tenants/tenant-*/data; do
@@ -139,5 +145,8 @@ case "${1:-start}" in
     echo "infra up: postgres 127.0.0.1:$PG_PORT, rabbitmq 127.0.0.1:$AMQP_PORT (UI http://127.0.0.1:$RABBIT_UI_PORT), nginx 127.0.0.1:$NGINX_PORT"
     ;;
   stop) stop_all ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  # Game days and the crash-safety tests: the broker or the database goes away under load and comes back.
+  restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
+  restart-postgres) as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -l "$VAR/pg/postgres.log" -m fast -w -t 60 restart >/dev/null ;;
+  *) echo "usage: $0 start|stop|restart-rabbitmq|restart-postgres" >&2; exit 2 ;;
 esac

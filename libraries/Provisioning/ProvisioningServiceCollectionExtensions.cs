@@ -5,7 +5,9 @@ using MechanicBuddy.Provisioning.Routing.Npm;
 using MechanicBuddy.Provisioning.Secrets;
 using MechanicBuddy.Provisioning.Steps;
 using Microsoft.Extensions.Configuration;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Refit;
 
@@ -20,6 +22,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddOptions<StepOptions>().Bind(configuration.GetSection(StepOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section));
         services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CrashPoints>();
         services.AddSingleton<StepRunner>();
         services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
         services.AddSingleton<ProvisioningInbox>();

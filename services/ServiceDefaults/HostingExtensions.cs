@@ -1,8 +1,10 @@
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -26,6 +28,7 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>>(new ProvisioningOptionsValidator(requirePoolConnectionStrings));
+        builder.Services.AddSingleton<CrashPoints>();
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
@@ -37,6 +40,10 @@ public static class HostingExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         // MassTransit tags its bus check "ready"; database checks add the same tag.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        if (app.Configuration[$"{CrashPoints.Section}:CrashAfterSteps"] is { Length: > 0 } points)
+        {
+            app.Logger.LogWarning("FAULT INJECTION ON: this process kills itself at crash points {Points}", points);
+        }
         return app;
     }
 }

@@ -15,5 +15,7 @@ public record InventoryItem
 public record Inventory
 {
     public required string Source { get; init; }
+    /// <summary>Whose pieces this worker answers for ("shared" or "dedicated"): only then can one be called missing.</summary>
+    public string? DeploymentMode { get; init; }
     public required IReadOnlyList<InventoryItem> Items { get; init; }
 }

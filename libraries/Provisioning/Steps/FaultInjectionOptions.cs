@@ -2,7 +2,8 @@ namespace MechanicBuddy.Provisioning.Steps;
 
 /// <summary>
 /// Section <c>FaultInjection</c>, for tests and game days only: fail right after, or hang at, the named step so its
-/// compensation can be watched. Off unless set; the service logs a warning at start when it is on.
+/// compensation can be watched. Off unless set; the service logs a warning at start when it is on. Crashes after a
+/// step are <see cref="MechanicBuddy.ServiceDefaults.FaultInjection.CrashPoints"/> (same section).
 /// </summary>
 public sealed class FaultInjectionOptions
 {
@@ -12,36 +13,6 @@ public sealed class FaultInjectionOptions
 
     /// <summary>Make the named step hang until its time limit (Steps:TimeoutSeconds), to watch a timeout end in compensation.</summary>
     public string? HangAtStep { get; set; }
-
-    /// <summary>
-    /// Steps after which the process kills itself with SIGKILL ("*" for every step), each once: the first process to get
-    /// past a step creates its marker in <see cref="CrashMarkerDirectory"/> and dies; the restarted one carries on.
-    /// </summary>
-    public string? CrashAfterSteps { get; set; }
-
-    public string? CrashMarkerDirectory { get; set; }
-
-    public void CrashIfDue(string step)
-    {
-        if (string.IsNullOrEmpty(CrashAfterSteps) || string.IsNullOrEmpty(CrashMarkerDirectory)
-            || (CrashAfterSteps != "*" && !CrashAfterSteps.Split(',', StringSplitOptions.TrimEntries).Contains(step)))
-        {
-            return;
-        }
-        Directory.CreateDirectory(CrashMarkerDirectory);
-        try
-        {
-            // One marker per service and step: each worker crashes after each of its own steps.
-            using (new FileStream(Path.Combine(CrashMarkerDirectory, $"{AppDomain.CurrentDomain.FriendlyName}.{step}"), FileMode.CreateNew))
-            {
-            }
-        }
-        catch (IOException)
-        {
-            return;
-        }
-        Routing.Nginx.UnixSignals.KillSelf();
-    }
 
     public Task BeforeStepAsync(string step, CancellationToken cancellationToken) =>
         string.Equals(HangAtStep, step, StringComparison.Ordinal) ? Task.Delay(Timeout.Infinite, cancellationToken) : Task.CompletedTask;

@@ -1,3 +1,4 @@
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,13 +7,11 @@ using Npgsql;
 namespace MechanicBuddy.Provisioning.Steps;
 
 /// <summary>
-/// Runs a worker's steps one at a time: transient errors are retried, success is reported as progress, and anything
+/// Runs a worker's steps one at a time: transient errors are retried (<see cref="TransientRetry"/>), success is reported as progress, and anything
 /// else surfaces as a <see cref="StepFailedException"/> naming the step, so the worker can compensate and say why.
 /// </summary>
-public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, IOptions<StepOptions> stepOptions, TimeProvider clock)
+public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, CrashPoints crashPoints, IOptions<StepOptions> stepOptions, TimeProvider clock)
 {
-    const int TransientAttempts = 3;
-
     public TimeProvider Clock => clock;
 
     public Task RunAsync(string step, string message, Func<ProvisioningProgress, Task> onProgress, Func<CancellationToken, Task> action,
@@ -32,9 +31,9 @@ public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, IOptions<
         try
         {
             await faults.Value.BeforeStepAsync(step, stepToken.Token);
-            await WithTransientRetryAsync(() => action(stepToken.Token), stepToken.Token);
+            await TransientRetry.RunAsync(() => action(stepToken.Token), stepToken.Token);
             await onProgress(new ProvisioningProgress(step, ProvisioningProgress.Completed, message(), clock.GetUtcNow()));
-            faults.Value.CrashIfDue(step);
+            crashPoints.Reached(step);
             faults.Value.AfterStep(step);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -70,31 +69,6 @@ public sealed class StepRunner(IOptions<FaultInjectionOptions> faults, IOptions<
     }
 
     public ProvisioningProgress Progress(string step, string outcome, string message) => new(step, outcome, message, clock.GetUtcNow());
-
-    /// <summary>A dropped connection or a serialization conflict deserves another try; a real error does not.</summary>
-    public static async Task WithTransientRetryAsync(Func<Task> action, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await action();
-                return;
-            }
-            catch (Exception ex) when (attempt < TransientAttempts && IsTransient(ex))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt * attempt), cancellationToken);
-            }
-        }
-    }
-
-    static bool IsTransient(Exception ex) => ex switch
-    {
-        PostgresException pg => pg.IsTransient || pg.SqlState is PostgresErrorCodes.UniqueViolation or "XX000",
-        NpgsqlException npgsql => npgsql.IsTransient,
-        HttpRequestException or TimeoutException => true,
-        _ => ex.InnerException is not null && IsTransient(ex.InnerException),
-    };
 
     /// <summary>The real reason, as an operator needs it: SQL state and server message for PostgreSQL errors.</summary>
     public static string Describe(Exception ex) => ex switch

@@ -3,6 +3,7 @@ using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.ServiceDefaults;
+using MechanicBuddy.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.DedicatedProvisioner.Api;
@@ -41,7 +42,7 @@ public static class InventoryEndpoints
             }
             var secrets = services.GetRequiredService<MechanicBuddy.Provisioning.Secrets.ITenantSecretStore>();
             items.AddRange(secrets.ListTenants().Select(id => new InventoryItem { Kind = "secret", TenantId = id, Location = "secret store" }));
-            return new Inventory { Source = "dedicated-provisioner", Items = items };
+            return new Inventory { Source = "dedicated-provisioner", DeploymentMode = DeploymentModes.Dedicated, Items = items };
         }).AddEndpointFilter<ServiceKeyFilter<InventoryApiOptions>>();
         return app;
     }

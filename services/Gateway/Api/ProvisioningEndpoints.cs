@@ -5,6 +5,7 @@ using MechanicBuddy.Gateway.Clients;
 using MechanicBuddy.Gateway.Consumers;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.Gateway.Validation;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
@@ -42,7 +43,7 @@ public static class ProvisioningEndpoints
 
     static async Task<IResult> ProvisionAsync(TenantProvisioningRequest? request, HttpContext http, IOptions<ProvisioningOptions> options,
         IRequestClient<ProvisionTenant> client, TenantCompletionNotifier notifier, ITenantRegistryApi registry, TimeProvider clock,
-        IOptions<AuthOptions> auth, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IOptions<AuthOptions> auth, CrashPoints crashPoints, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var (signup, errors) = SignupValidator.Validate(request, options.Value);
         var key = http.Request.Headers[IdempotentSignup.Header].ToString();
@@ -100,6 +101,9 @@ public static class ProvisioningEndpoints
                 _ => Problems.SharedTierFull(rejected.Message.Reason),
             };
         }
+
+        // Fault injection: the registry has the tenant, the client has no answer yet; its retry must find the same tenant.
+        crashPoints.Reached("Signup.Accepted");
 
         if (waiter is not null)
         {

@@ -7,7 +7,8 @@ namespace MechanicBuddy.Gateway.Drift;
 /// Compares the registry with what the workers found. An Active tenant must have every piece of its path (shared:
 /// schema, role, route, secret; single host: a listening instance, route, secret; Kubernetes: its namespace); a tenant
 /// that is Failed, Deprovisioned or unknown must have none. Tenants mid-way (Provisioning, Compensating,
-/// Deprovisioning) are listed, not judged.
+/// Deprovisioning) are listed, not judged. A piece is called missing only when the worker that answers for the tenant's
+/// deployment mode answered: an unreachable worker is reported as such, not as everything of its tenants gone.
 /// </summary>
 public static class DriftCheck
 {
@@ -21,6 +22,7 @@ public static class DriftCheck
             .Where(i => onlyTenant is null || i.TenantId == onlyTenant)
             .DistinctBy(i => (i.Kind, i.TenantId, i.Location))
             .ToLookup(i => i.TenantId);
+        var answered = inventories.Select(i => i.DeploymentMode).ToHashSet();
         var missing = new List<DriftFinding>();
         var orphaned = new List<DriftFinding>();
         var inProgress = new List<string>();
@@ -34,7 +36,7 @@ public static class DriftCheck
             }
             var expected = tenant.Status is TenantStatuses.Active or TenantStatuses.Suspended ? ExpectedKinds(tenant) : [];
             var pieces = found[tenant.Id].ToList();
-            foreach (var kind in expected)
+            foreach (var kind in answered.Contains(tenant.DeploymentMode) ? expected : [])
             {
                 var piece = pieces.FirstOrDefault(p => p.Kind == kind);
                 if (piece is null)

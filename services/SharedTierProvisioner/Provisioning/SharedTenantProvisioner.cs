@@ -79,13 +79,14 @@ public sealed class SharedTenantProvisioner(
             cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Removes route, schema, role and secret; true when all of it is gone.</summary>
-    public async Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken)
-    {
-        await StepRunner.WithTransientRetryAsync(() => routes.RemoveRouteAsync(names.TenantId, cancellationToken), cancellationToken);
-        await StepRunner.WithTransientRetryAsync(() => schemas.DropTenantAsync(pool, names, cancellationToken), cancellationToken);
-        await secrets.DeleteAsync(names.TenantId, cancellationToken);
-        var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
-        return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
-    }
+    /// <summary>Removes route, schema, role and secret; true when all of it is gone. Rides out a database restart (all of it is idempotent).</summary>
+    public Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken) =>
+        TransientRetry.RunAsync(async () =>
+        {
+            await routes.RemoveRouteAsync(names.TenantId, cancellationToken);
+            await schemas.DropTenantAsync(pool, names, cancellationToken);
+            await secrets.DeleteAsync(names.TenantId, cancellationToken);
+            var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
+            return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
+        }, cancellationToken);
 }

@@ -4,9 +4,11 @@ using MechanicBuddy.IntegrationTests.Support;
 namespace MechanicBuddy.IntegrationTests.EndToEnd;
 
 /// <summary>
-/// The control plane with fault injection on: each worker kills itself with SIGKILL right after each step (once per
-/// step), the registry delivers every command and event twice, and a supervisor restarts any service that dies,
-/// on the same port, the way systemd or Kubernetes would.
+/// The control plane with fault injection on: each service kills itself with SIGKILL at each of its crash points (once
+/// per point: a worker after each step, the registry between a commit and its messages leaving, the Gateway between
+/// admission and its answer), the registry delivers every command and event twice, and a supervisor restarts any
+/// service that dies, on the same port, the way systemd or Kubernetes would. <see cref="KillAsync"/> adds kills at
+/// moments of the test's choosing.
 /// </summary>
 public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
 {
@@ -25,6 +27,8 @@ public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
         environment["FaultInjection__CrashAfterSteps"] = "*";
         environment["FaultInjection__CrashMarkerDirectory"] = CrashMarkers;
         environment["FaultInjection__DeliverTwice"] = "true";
+        // Connection losses and recoveries in the services' logs, for reading a failed run.
+        environment["Serilog__MinimumLevel__Override__MassTransit"] = "Information";
         // A provisioning lost for good (e.g. its command faulted while the broker was away) must still end, and soon.
         environment["Provisioning__Timeouts__SharedSeconds"] = "90";
         environment["Provisioning__Timeouts__DedicatedSeconds"] = "120";
@@ -77,10 +81,23 @@ public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
         }
     }
 
+    /// <summary>kill -9 of the named service once it runs (it may be restarting after an earlier death).</summary>
+    public async Task KillAsync(string service)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        ServiceProcess process;
+        while ((process = Services.Single(s => s.Name == service)).HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        process.Kill();
+    }
+
     public string Summary() => string.Create(CultureInfo.InvariantCulture, $"{_restarts} restarts: {string.Join(", ", Restarted)}");
 }
 
-[CollectionDefinition(Name)]
+[CollectionDefinition(Name, DisableParallelization = true)]
+// Alone: it restarts the test RabbitMQ and PostgreSQL, which every other collection uses.
 public sealed class ChaosCollection : ICollectionFixture<ChaosControlPlaneFixture>
 {
     public const string Name = "chaos control plane";

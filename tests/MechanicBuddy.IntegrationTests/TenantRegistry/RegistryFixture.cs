@@ -1,5 +1,6 @@
 using MassTransit;
 using MechanicBuddy.IntegrationTests.Support;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
@@ -36,6 +37,7 @@ public static class RegistryHarness
             .AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>()
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
             .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
+            .AddSingleton<CrashPoints>()
             .AddSingleton<OutboxDispatcher>()
             .AddSingleton<IOutboxCommitted>(sp => startDispatcher ? sp.GetRequiredService<OutboxDispatcher>() : new NothingDelivered())
             .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())

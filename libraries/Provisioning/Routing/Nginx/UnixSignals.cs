@@ -6,14 +6,10 @@ namespace MechanicBuddy.Provisioning.Routing.Nginx;
 public static partial class UnixSignals
 {
     const int SigHup = 1;
-    const int SigKill = 9;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
     /// <summary>Asks the process to reload its configuration; false when it does not exist or is not ours to signal.</summary>
     public static bool Hangup(int pid) => Kill(pid, SigHup) == 0;
-
-    /// <summary>kill -9 of this very process: fault injection's crash, with no shutdown code running (as in a real crash).</summary>
-    public static void KillSelf() => Kill(Environment.ProcessId, SigKill);
 }

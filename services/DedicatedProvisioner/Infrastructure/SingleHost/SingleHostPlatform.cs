@@ -83,7 +83,7 @@ public sealed class SingleHostPlatform(
     public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
     {
         var port = instances.PortOf(tenantId);
-        await StepRunner.WithTransientRetryAsync(() => routes.RemoveRouteAsync(tenantId, cancellationToken), cancellationToken);
+        await TransientRetry.RunAsync(() => routes.RemoveRouteAsync(tenantId, cancellationToken), cancellationToken);
         await instances.RemoveAsync(tenantId, cancellationToken);
         await secrets.DeleteAsync(tenantId, cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
@@ -19,7 +20,7 @@ public interface IOutboxCommitted
 /// the broker's confirm and the delete sends again with the same MessageId: at least once, which every consumer
 /// tolerates (all commands and events are idempotent).
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, IConfiguration configuration, CrashPoints crashPoints, ILogger<OutboxDispatcher> logger)
     : BackgroundService, IOutboxCommitted
 {
     /// <summary>How old a row must be before the recovery poll takes it (younger ones are being delivered in process).</summary>
@@ -50,6 +51,8 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
 
     public async Task DeliverCommittedAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
+        // Fault injection: the saga's state and its messages are committed, none has left yet; the recovery poll must send them.
+        crashPoints.Reached("Committed." + messages[0].MessageType[(messages[0].MessageType.LastIndexOf('.') + 1)..]);
         try
         {
             await DeliverAllAsync(messages, cancellationToken);
