@@ -32,8 +32,9 @@ public static class BusExtensions
                 }
                 endpoint.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 // The broker has no delayed-exchange plugin, so retries stay in-process; a saga's optimistic
-                // concurrency conflict is the common case and resolves on an immediate reload.
-                endpoint.UseMessageRetry(r => r.Intervals(10, 50, 250, 1000, 2000));
+                // concurrency conflict is the common case and resolves on an immediate reload, and the longer tail
+                // (~30 s in all) outlasts a database restart instead of parking the message in _error.
+                endpoint.UseMessageRetry(r => r.Intervals(10, 50, 250, 1000, 2000, 4000, 8000, 15000));
             });
             x.UsingRabbitMq((context, cfg) =>
             {

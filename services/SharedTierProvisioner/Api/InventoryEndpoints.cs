@@ -17,7 +17,7 @@ public static class InventoryEndpoints
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
         app.MapGet("/internal/inventory", async (SharedPools pools, SharedPoolSchemas schemas, ITenantRouteDriver routes, ITenantSecretStore secrets,
-            CancellationToken cancellationToken) => TransientRetry.RunAsync(async () =>
+            CancellationToken cancellationToken) => await TransientRetry.RunAsync(async () =>
         {
             var items = new List<InventoryItem>();
             foreach (var pool in pools.Names)
