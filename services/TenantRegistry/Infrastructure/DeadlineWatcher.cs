@@ -22,7 +22,10 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
         {
             try
             {
-                await PublishExpiredAsync(stoppingToken);
+                // A round that cannot finish (broker away) is abandoned and repeated, never left hanging.
+                using var round = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                round.CancelAfter(TimeSpan.FromSeconds(30));
+                await PublishExpiredAsync(round.Token);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -2,12 +2,14 @@ using System.Diagnostics;
 
 namespace MechanicBuddy.IntegrationTests.Support;
 
-/// <summary>One MechanicBuddy service as its own OS process, the way "up" runs it; output goes to a log file under var/test/log.</summary>
+/// <summary>
+/// One MechanicBuddy service as its own OS process, the way "up" runs it; its output goes straight to a log file under
+/// var/test/log (no pipe through the test process, so a busy test host can never stall a service's logging).
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
     readonly Process _process;
-    readonly StreamWriter _log;
     IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
     string _runId = "";
 
@@ -16,12 +18,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri Url => new($"http://127.0.0.1:{Port}");
     public string LogPath { get; }
 
-    ServiceProcess(string name, int port, Process process, StreamWriter log, string logPath)
+    ServiceProcess(string name, int port, Process process, string logPath)
     {
         Name = name;
         Port = port;
         _process = process;
-        _log = log;
         LogPath = logPath;
     }
 
@@ -33,14 +34,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             throw new FileNotFoundException($"{dll} is not built; scripts/test.sh builds the solution first", dll);
         }
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = TestEnvironment.RepositoryRoot,
-        };
-        foreach (var argument in new[] { dll, "--contentRoot", Path.GetDirectoryName(dll)!, "--urls", $"http://127.0.0.1:{listenPort}" })
+        var logDirectory = Path.Combine(TestEnvironment.VarDirectory, "log");
+        Directory.CreateDirectory(logDirectory);
+        var logPath = Path.Combine(logDirectory, $"e2e-{runId}-{service}.log");
+        // exec: the shell becomes the service, so its pid is the service's and a kill reaches the service itself.
+        var start = new ProcessStartInfo("bash") { UseShellExecute = false, WorkingDirectory = TestEnvironment.RepositoryRoot };
+        foreach (var argument in new[] { "-c", "log=$1; shift; exec dotnet \"$@\" >>\"$log\" 2>&1", "service", logPath, dll, "--contentRoot", Path.GetDirectoryName(dll)!, "--urls", $"http://127.0.0.1:{listenPort}" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -50,16 +49,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
-        var logDirectory = Path.Combine(TestEnvironment.VarDirectory, "log");
-        Directory.CreateDirectory(logDirectory);
-        var logPath = Path.Combine(logDirectory, $"e2e-{runId}-{service}.log");
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {service}");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new ServiceProcess(service, listenPort, process, log, logPath) { _environment = environment, _runId = runId };
+        return new ServiceProcess(service, listenPort, process, logPath) { _environment = environment, _runId = runId };
     }
 
     public bool HasExited => _process.HasExited;
@@ -110,11 +101,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string ReadLog()
     {
-        lock (_log)
+        if (!File.Exists(LogPath))
         {
-            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new StreamReader(stream).ReadToEnd();
+            return "";
         }
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
     }
 
     string Tail() => string.Join('\n', ReadLog().Split('\n').TakeLast(30));
@@ -127,9 +119,5 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        lock (_log)
-        {
-            _log.Dispose();
-        }
     }
 }

@@ -25,6 +25,8 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
 {
     /// <summary>How old a row must be before the recovery poll takes it (younger ones are being delivered in process).</summary>
     public static readonly TimeSpan RecoveryAge = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan ImmediateDeliveryLimit = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan RecoveryBatchLimit = TimeSpan.FromSeconds(30);
     const int BatchSize = 100;
     static readonly System.Reflection.Assembly Contracts = typeof(ProvisionTenant).Assembly;
 
@@ -36,7 +38,9 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
         {
             try
             {
-                while (await DeliverBatchAsync(RecoveryAge, stoppingToken) == BatchSize)
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                limit.CancelAfter(RecoveryBatchLimit);
+                while (await DeliverBatchAsync(RecoveryAge, limit.Token) == BatchSize)
                 {
                 }
             }
@@ -53,14 +57,17 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
     {
         // Fault injection: the saga's state and its messages are committed, none has left yet; the recovery poll must send them.
         crashPoints.Reached("Committed." + messages[0].MessageType[(messages[0].MessageType.LastIndexOf('.') + 1)..]);
+        // A send that cannot finish (broker away) must not hold the saga's partition: the rows stay for the recovery poll.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ImmediateDeliveryLimit);
         try
         {
-            await DeliverAllAsync(messages, cancellationToken);
+            await DeliverAllAsync(messages, limit.Token);
             await using var delete = dataSource.CreateCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)");
             delete.Parameters.AddWithValue("ids", messages.Select(m => m.Id).ToArray());
-            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await delete.ExecuteNonQueryAsync(limit.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Committed rows stay in the outbox; the recovery poll sends them.
             logger.LogWarning(ex, "Immediate outbox delivery failed; the recovery poll will send the messages");
