@@ -16,6 +16,7 @@ public static class BusExtensions
             .Bind(builder.Configuration.GetSection(RabbitMqOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddHostedService<BusWatchdog>();
 
         builder.Services.AddMassTransit(x =>
         {

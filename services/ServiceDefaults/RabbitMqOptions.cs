@@ -27,4 +27,8 @@ public sealed class RabbitMqOptions
     /// <summary>Concurrent messages per receive endpoint: provisioning steps mostly wait on PostgreSQL, so a few in flight keep it busy.</summary>
     [Range(1, 256)]
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>Exit (for the supervisor to restart) after the bus was unhealthy this long; 0 = never. See <see cref="BusWatchdog"/>.</summary>
+    [Range(0, 86400)]
+    public int StuckBusExitSeconds { get; set; } = 120;
 }

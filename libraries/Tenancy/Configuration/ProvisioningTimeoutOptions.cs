@@ -15,6 +15,10 @@ public sealed class ProvisioningTimeoutOptions
     [Range(1, 86400)]
     public int DedicatedSeconds { get; set; } = 1800;
 
+    /// <summary>How long a worker has to confirm a removal (compensation, deprovisioning) before it is sent again.</summary>
+    [Range(1, 86400)]
+    public int RemovalSeconds { get; set; } = 300;
+
     /// <summary>How often the registry looks for provisionings past their deadline.</summary>
     [Range(1, 3600)]
     public int CheckIntervalSeconds { get; set; } = 2;

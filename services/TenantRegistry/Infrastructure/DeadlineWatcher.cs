@@ -9,7 +9,8 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
 /// <summary>
 /// Timeouts without a delayed-message plugin: deadlines live in the saga table (deadline_at), and this watcher tells the
-/// saga about every provisioning past its deadline. It repeats itself each round until the saga has moved on, so a
+/// saga about every provisioning past its deadline, and about every removal (compensation, deprovisioning) a worker has
+/// not confirmed in time. It repeats itself each round until the saga has moved on, so a
 /// lost message or a registry restart only delays the timeout by a round; the saga handles the first and ignores the rest.
 /// </summary>
 public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOptions<ProvisioningOptions> options, ILogger<DeadlineWatcher> logger)
@@ -38,23 +39,28 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
     public async Task<int> PublishExpiredAsync(CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
-            "SELECT correlation_id, tenant_id, deadline_at FROM tenant_sagas WHERE current_state = @state AND deadline_at < now() LIMIT 500");
-        command.Parameters.AddWithValue("state", TenantStatuses.Provisioning);
-        var expired = new List<ProvisioningTimedOut>();
+            "SELECT correlation_id, tenant_id, deadline_at, current_state FROM tenant_sagas WHERE current_state = ANY(@states) AND deadline_at < now() LIMIT 500");
+        command.Parameters.AddWithValue("states", new[] { TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning });
+        var expired = new List<(Guid CorrelationId, string TenantId, DateTimeOffset DeadlineAt, string State)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                expired.Add(new ProvisioningTimedOut
-                {
-                    CorrelationId = reader.GetGuid(0), TenantId = reader.GetString(1), DeadlineAt = reader.GetFieldValue<DateTimeOffset>(2),
-                });
+                expired.Add((reader.GetGuid(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3)));
             }
         }
-        foreach (var timedOut in expired)
+        foreach (var (correlationId, tenantId, deadlineAt, state) in expired)
         {
-            logger.LogWarning("Tenant {TenantId} passed its provisioning deadline {Deadline}", timedOut.TenantId, timedOut.DeadlineAt);
-            await bus.Publish(timedOut, cancellationToken);
+            if (state == TenantStatuses.Provisioning)
+            {
+                logger.LogWarning("Tenant {TenantId} passed its provisioning deadline {Deadline}", tenantId, deadlineAt);
+                await bus.Publish(new ProvisioningTimedOut { CorrelationId = correlationId, TenantId = tenantId, DeadlineAt = deadlineAt }, cancellationToken);
+            }
+            else
+            {
+                logger.LogWarning("Tenant {TenantId} ({State}): removal not confirmed by {Deadline}", tenantId, state, deadlineAt);
+                await bus.Publish(new TenantRemovalOverdue { CorrelationId = correlationId, TenantId = tenantId, State = state, DeadlineAt = deadlineAt }, cancellationToken);
+            }
         }
         return expired.Count;
     }

@@ -33,6 +33,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
     public Event<DedicatedTenantProvisioningFailed> DedicatedProvisioningFailed { get; private set; } = null!;
     public Event<DedicatedTenantDeprovisioned> DedicatedDeprovisioned { get; private set; } = null!;
     public Event<ProvisioningTimedOut> TimedOut { get; private set; } = null!;
+    public Event<TenantRemovalOverdue> RemovalOverdue { get; private set; } = null!;
     public Event<RetryProvisioning> RetryRequested { get; private set; } = null!;
 
     public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
@@ -51,6 +52,11 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
             e.OnMissingInstance(m => m.Discard());
         });
         Event(() => TimedOut, e =>
+        {
+            e.CorrelateById(c => c.Message.CorrelationId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => RemovalOverdue, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
             e.OnMissingInstance(m => m.Discard());
@@ -155,7 +161,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         compensated: true, context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow());
                 })
                 .AppendLog("Timeout", "failed", context => $"{context.Saga.FailureReason}; removing everything built")
-                .RemoveWhatWasBuilt()
+                .RemoveWhatWasBuilt(options.Value.Timeouts)
                 .TransitionTo(Compensating));
 
         During(Compensating,
@@ -175,10 +181,10 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         During(Compensating, Failed,
             When(SharedProvisioned, context => context.Saga.TimedOut)
                 .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
-                .RemoveWhatWasBuilt(),
+                .RemoveWhatWasBuilt(options.Value.Timeouts),
             When(DedicatedProvisioned, context => context.Saga.TimedOut)
                 .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
-                .RemoveWhatWasBuilt());
+                .RemoveWhatWasBuilt(options.Value.Timeouts));
 
         // An operator's retry of a failed provisioning: the same tenant, the same command, the same idempotent steps
         // (what a partial compensation left is reused; after a full one every step runs again).
@@ -213,6 +219,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                             TenantId = context.Saga.TenantId,
                             Pool = context.Saga.Pool!,
                         })
+                        .AwaitRemoval(options.Value.Timeouts)
                         .AppendLog("Deprovision", "started", context => $"removing the tenant from pool {context.Saga.Pool}")
                         .TransitionTo(Deprovisioning),
                     notShared => notShared.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Dedicated,
@@ -224,6 +231,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                                 Namespace = context.Saga.Namespace!,
                                 HelmRelease = context.Saga.HelmRelease,
                             })
+                            .AwaitRemoval(options.Value.Timeouts)
                             .AppendLog("Deprovision", "started", context => $"removing namespace {context.Saga.Namespace} and everything in it")
                             .TransitionTo(Deprovisioning),
                     nothingBuilt => nothingBuilt
@@ -244,6 +252,12 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
                 .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned));
+
+        // A removal the worker has not confirmed in time (worker down, command lost with a broker): send it again.
+        During(Compensating, Deprovisioning,
+            When(RemovalOverdue)
+                .AppendLog("RemovalOverdue", "started", context => $"removal not confirmed by {context.Message.DeadlineAt:u}; sending it again")
+                .RemoveWhatWasBuilt(options.Value.Timeouts));
 
         SetCompletedWhenFinalized();
     }

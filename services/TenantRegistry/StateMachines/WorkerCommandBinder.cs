@@ -37,8 +37,11 @@ public static class WorkerCommandBinder
                 }))
             .Then(context => context.Saga.DeadlineAt = context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + timeouts.For(context.Saga.DeploymentMode!));
 
-    /// <summary>Sends the removal command of the tenant's path (the same commands deprovisioning uses; both are idempotent).</summary>
-    public static EventActivityBinder<TenantState, T> RemoveWhatWasBuilt<T>(this EventActivityBinder<TenantState, T> binder)
+    /// <summary>
+    /// Sends the removal command of the tenant's path (the same commands deprovisioning uses; both are idempotent) and
+    /// sets the deadline by which the worker must have confirmed it; past it, the command is sent again.
+    /// </summary>
+    public static EventActivityBinder<TenantState, T> RemoveWhatWasBuilt<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
         binder.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
             shared => shared.SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
@@ -53,5 +56,11 @@ public static class WorkerCommandBinder
                 TenantId = context.Saga.TenantId,
                 Namespace = context.Saga.Namespace!,
                 HelmRelease = context.Saga.HelmRelease,
-            }));
+            }))
+            .AwaitRemoval(timeouts);
+
+    /// <summary>The deadline by which the worker must confirm the removal just sent.</summary>
+    public static EventActivityBinder<TenantState, T> AwaitRemoval<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder.Then(context => context.Saga.DeadlineAt = context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + TimeSpan.FromSeconds(timeouts.RemovalSeconds));
 }

@@ -27,12 +27,16 @@ public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
         environment["FaultInjection__CrashAfterSteps"] = "*";
         environment["FaultInjection__CrashMarkerDirectory"] = CrashMarkers;
         environment["FaultInjection__DeliverTwice"] = "true";
+        // A bus that does not come back after the broker restart ends its process soon, and the supervisor restarts it.
+        environment["RabbitMq__StuckBusExitSeconds"] = "45";
         // Connection losses and recoveries in the services' logs, for reading a failed run.
         environment["Serilog__MinimumLevel__Override__MassTransit"] = "Information";
         // A provisioning lost for good (e.g. its command faulted while the broker was away) must still end, and soon.
         environment["Provisioning__Timeouts__SharedSeconds"] = "90";
         environment["Provisioning__Timeouts__DedicatedSeconds"] = "120";
         environment["Provisioning__Timeouts__CheckIntervalSeconds"] = "1";
+        // A removal lost the same way is sent again soon.
+        environment["Provisioning__Timeouts__RemovalSeconds"] = "30";
     }
 
     public override async Task InitializeAsync()
