@@ -24,8 +24,9 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton<CrashPoints>();
         services.AddSingleton<StepRunner>();
-        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProvisioningInbox>();
+        services.AddHostedService<InboxPruner>();
         services.AddSingleton<ITenantSecretStore, FileTenantSecretStore>();
         return services;
     }

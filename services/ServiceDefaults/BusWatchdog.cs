@@ -23,25 +23,12 @@ public sealed class BusWatchdog(IBusControl bus, IOptions<RabbitMqOptions> optio
         {
             return;
         }
-        // The first connection after start may take a while (broker starting too): the clock starts only once it was healthy.
-        DateTime? unhealthySince = null;
-        var wasHealthy = false;
+        var clock = new StuckBusClock(limit);
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             var health = bus.CheckHealth();
-            if (health.Status == BusHealthStatus.Healthy)
-            {
-                wasHealthy = true;
-                unhealthySince = null;
-                continue;
-            }
-            if (!wasHealthy)
-            {
-                continue;
-            }
-            unhealthySince ??= DateTime.UtcNow;
-            if (DateTime.UtcNow - unhealthySince > limit)
+            if (clock.Observe(health.Status == BusHealthStatus.Healthy, DateTime.UtcNow))
             {
                 logger.LogCritical("The message bus has been {Status} for over {Limit}: {Description}; exiting with {ExitCode} so the supervisor restarts this service",
                     health.Status, limit, health.Description, ExitCode);
@@ -52,5 +39,31 @@ public sealed class BusWatchdog(IBusControl bus, IOptions<RabbitMqOptions> optio
                 Environment.Exit(ExitCode);
             }
         }
+    }
+}
+
+/// <summary>
+/// Whether the bus has been unhealthy for longer than the limit without a break. The first connection after start may
+/// take a while (the broker may be starting too), so the clock runs only once the bus has been healthy.
+/// </summary>
+public sealed class StuckBusClock(TimeSpan limit)
+{
+    DateTime? _unhealthySince;
+    bool _wasHealthy;
+
+    public bool Observe(bool healthy, DateTime now)
+    {
+        if (healthy)
+        {
+            _wasHealthy = true;
+            _unhealthySince = null;
+            return false;
+        }
+        if (!_wasHealthy)
+        {
+            return false;
+        }
+        _unhealthySince ??= now;
+        return now - _unhealthySince > limit;
     }
 }

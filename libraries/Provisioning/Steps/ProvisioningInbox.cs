@@ -10,6 +10,10 @@ public sealed class InboxOptions
     public const string Section = "Inbox";
 
     public string Directory { get; set; } = "var/inbox";
+
+    /// <summary>How long recorded outcomes are kept; a copy of a command redelivered later than this would run again.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 8760)]
+    public int RetentionHours { get; set; } = 168;
 }
 
 /// <summary>
@@ -67,10 +71,34 @@ public sealed class ProvisioningInbox(IOptions<InboxOptions> options)
 
     public async Task RecordAsync<T>(string tenantId, string attempt, T outcome, CancellationToken cancellationToken)
     {
+        Directory.CreateDirectory(Root);
         var path = OutcomePath(tenantId, attempt);
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(outcome), cancellationToken);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Deletes recorded outcomes older than the retention; returns how many. The per-tenant lock files stay (empty, one
+    /// per tenant): deleting one another process may be about to lock would let two processes hold "the" lock.
+    /// </summary>
+    public int Prune(DateTime now)
+    {
+        if (!Directory.Exists(Root))
+        {
+            return 0;
+        }
+        var cutoff = now - TimeSpan.FromHours(options.Value.RetentionHours);
+        var pruned = 0;
+        foreach (var file in Directory.EnumerateFiles(Root, "*.outcome.json"))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                File.Delete(file);
+                pruned++;
+            }
+        }
+        return pruned;
     }
 
     string OutcomePath(string tenantId, string attempt) =>
