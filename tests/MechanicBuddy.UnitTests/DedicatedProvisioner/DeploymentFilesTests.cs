@@ -176,5 +176,11 @@ public sealed partial class DeploymentFilesTests
         {
             Assert.True(File.Exists(Path.Combine(Root, "services", project, $"MechanicBuddy.{project}.csproj")), project);
         }
+        // A service that exits because its bus never reconnected (BusWatchdog) must come back.
+        foreach (var service in new[] { "gateway", "tenant-registry", "shared-tier-provisioner", "dedicated-provisioner" })
+        {
+            var definition = (YamlMappingNode)services.Children[new YamlScalarNode(service)];
+            Assert.Equal("unless-stopped", ((YamlScalarNode)definition.Children[new YamlScalarNode("restart")]).Value);
+        }
     }
 }
