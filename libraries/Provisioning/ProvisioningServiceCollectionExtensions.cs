@@ -22,7 +22,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddOptions<StepOptions>().Bind(configuration.GetSection(StepOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.Section));
         services.AddSingleton(TimeProvider.System);
-        services.TryAddSingleton<CrashPoints>();
+        services.TryAddSingleton(new CrashPoints(configuration));
         services.AddSingleton<StepRunner>();
         services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProvisioningInbox>();

@@ -28,7 +28,7 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>>(new ProvisioningOptionsValidator(requirePoolConnectionStrings));
-        builder.Services.AddSingleton<CrashPoints>();
+        builder.Services.AddSingleton(new CrashPoints(builder.Configuration));
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

@@ -7,6 +7,8 @@ namespace MechanicBuddy.Provisioning.Steps;
 /// Turns a worker's step reports into <see cref="TenantProvisioningProgressed"/> events and keeps them, so the completion
 /// or failure event can repeat them. Progress is for watching, not a precondition of the next step: it is published
 /// without waiting for the broker's confirm, and <see cref="FlushAsync"/> awaits every publish before the outcome goes out.
+/// A progress event that could not be published (broker away) is not worth failing the provisioning for: the outcome
+/// event carries every step anyway.
 /// </summary>
 public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlationId, string tenantId)
 {
@@ -18,7 +20,7 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
         lock (_steps)
         {
             _steps.Add(new ProvisioningStepRecord { Step = progress.Step, Outcome = progress.Outcome, Message = progress.Message, Timestamp = progress.Timestamp });
-            _publishes.Add(publisher.Publish(new TenantProvisioningProgressed
+            _publishes.Add(publisher.PublishBoundedAsync(new TenantProvisioningProgressed
             {
                 CorrelationId = correlationId,
                 TenantId = tenantId,
@@ -26,7 +28,7 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
                 Outcome = progress.Outcome,
                 Message = progress.Message,
                 Timestamp = progress.Timestamp,
-            }));
+            }, CancellationToken.None));
         }
         return Task.CompletedTask;
     }
@@ -39,7 +41,14 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
         {
             pending = [.. _publishes];
         }
-        await Task.WhenAll(pending);
+        try
+        {
+            await Task.WhenAll(pending);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or MassTransitException or RabbitMqConnectionException)
+        {
+            // Lost progress events only; the outcome that follows repeats every step.
+        }
         lock (_steps)
         {
             return [.. _steps];

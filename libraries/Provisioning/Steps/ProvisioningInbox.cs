@@ -59,7 +59,7 @@ public sealed class ProvisioningInbox(IOptions<InboxOptions> options)
                 await RecordAsync(tenantId, attempt, outcome, context.CancellationToken);
             }
             var (message, type) = outcome.Restore();
-            await context.Publish(message, type, context.CancellationToken);
+            await context.PublishBoundedAsync(message, type, context.CancellationToken);
         }
     }
 

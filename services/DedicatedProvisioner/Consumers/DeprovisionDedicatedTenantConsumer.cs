@@ -23,11 +23,11 @@ public sealed class DeprovisionDedicatedTenantConsumer(ProvisioningInbox inbox, 
             // Retried by the endpoint's retry policy; after that the command waits in the error queue for an operator.
             throw new InvalidOperationException($"tenant {command.TenantId} still has infrastructure after removal (see its provisioning log)");
         }
-        await context.Publish(new DedicatedTenantDeprovisioned
+        await context.PublishBoundedAsync(new DedicatedTenantDeprovisioned
         {
             CorrelationId = command.CorrelationId,
             TenantId = command.TenantId,
             CompletedAt = clock.GetUtcNow(),
-        });
+        }, context.CancellationToken);
     }
 }

@@ -20,7 +20,7 @@ public sealed class DeprovisionSharedTenantConsumer(ProvisioningInbox inbox, Sha
             // Retried by the endpoint's retry policy; after that the command waits in the error queue for an operator.
             throw new InvalidOperationException($"tenant {command.TenantId} still has pieces in pool {command.Pool} after removal");
         }
-        await context.Publish(new TenantProvisioningProgressed
+        await context.PublishBoundedAsync(new TenantProvisioningProgressed
         {
             CorrelationId = command.CorrelationId,
             TenantId = command.TenantId,
@@ -28,12 +28,12 @@ public sealed class DeprovisionSharedTenantConsumer(ProvisioningInbox inbox, Sha
             Outcome = ProvisioningProgress.Completed,
             Message = $"route, schema {names.Schema}, role {names.Role} and secret removed from pool {command.Pool}",
             Timestamp = clock.GetUtcNow(),
-        });
-        await context.Publish(new SharedTenantDeprovisioned
+        }, context.CancellationToken);
+        await context.PublishBoundedAsync(new SharedTenantDeprovisioned
         {
             CorrelationId = command.CorrelationId,
             TenantId = command.TenantId,
             CompletedAt = clock.GetUtcNow(),
-        });
+        }, context.CancellationToken);
     }
 }

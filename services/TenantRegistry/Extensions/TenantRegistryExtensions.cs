@@ -27,7 +27,7 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
-        builder.Services.TryAddSingleton<CrashPoints>();
+        builder.Services.TryAddSingleton(new CrashPoints(builder.Configuration));
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<IOutboxCommitted>(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

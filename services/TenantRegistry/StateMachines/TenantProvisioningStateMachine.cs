@@ -76,7 +76,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                 .ThenAsync(context => AdmitAsync(context, options.Value))
                 .IfElse(context => context.Saga.RejectionCode is not null,
                     rejected => rejected
-                        .Respond(context => new TenantProvisioningRejected
+                        .RespondBounded(context => new TenantProvisioningRejected
                         {
                             TenantId = context.Saga.TenantId,
                             Code = context.Saga.RejectionCode!,
@@ -88,7 +88,7 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .AppendLog("Accepted", "completed", context => context.Saga.DeploymentMode == DeploymentModes.Shared
                             ? $"{context.Saga.SubscriptionTier} tier → shared path, pool {context.Saga.Pool}"
                             : $"{context.Saga.SubscriptionTier} tier → dedicated path (namespace {context.Saga.Namespace})")
-                        .Respond(context => Accepted(context.Saga))
+                        .RespondBounded(context => Accepted(context.Saga))
                         .TransitionTo(Provisioning)));
 
         // The same signup delivered again (redelivery, Gateway retry) gets the same answer and changes nothing.
@@ -96,8 +96,8 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
         DuringAny(
             When(ProvisionRequested)
                 .IfElse(context => SameSignup(context.Saga, context.Message),
-                    same => same.Respond(context => Accepted(context.Saga)),
-                    different => different.Respond(context => new TenantProvisioningRejected
+                    same => same.RespondBounded(context => Accepted(context.Saga)),
+                    different => different.RespondBounded(context => new TenantProvisioningRejected
                     {
                         TenantId = context.Saga.TenantId,
                         Code = "key-reused",

@@ -37,7 +37,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
                 throw;
             }
         }
-        await WaitForProbeAsync(route.Hostname, route.TenantId, present: true, cancellationToken);
+        await WaitForProbeAsync(route.Hostname, route.TenantId, NginxServerBlock.ProbeBody(route.TenantId, route.Suspended), cancellationToken);
     }
 
     public async Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
         if (hostname is not null)
         {
             // Old workers serve the old config for a moment: removal is done when nginx no longer answers for the host.
-            await WaitForProbeAsync(hostname, tenantId, present: false, cancellationToken);
+            await WaitForProbeAsync(hostname, tenantId, expected: null, cancellationToken);
         }
     }
 
@@ -84,8 +84,11 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
         return tenants;
     }
 
-    /// <summary>Once the reloader has seen the old workers stop accepting, a fresh connection reaches the new configuration.</summary>
-    async Task WaitForProbeAsync(string hostname, string tenantId, bool present, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until nginx answers the probe with <paramref name="expected"/> (null: until it no longer serves the tenant at
+    /// all). Once the reloader has seen the old workers stop accepting, a fresh connection reaches the new configuration.
+    /// </summary>
+    async Task WaitForProbeAsync(string hostname, string tenantId, string? expected, CancellationToken cancellationToken)
     {
         var client = httpClients.CreateClient(ProbeClient);
         var deadline = DateTime.UtcNow.AddSeconds(Nginx.VerifyTimeoutSeconds);
@@ -100,8 +103,9 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
             {
                 using var response = await client.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                var served = response.StatusCode == HttpStatusCode.OK && body == tenantId;
-                if (served == present)
+                var served = response.StatusCode == HttpStatusCode.OK
+                    && (body == NginxServerBlock.ProbeBody(tenantId, suspended: false) || body == NginxServerBlock.ProbeBody(tenantId, suspended: true));
+                if (expected is null ? !served : served && body == expected)
                 {
                     return;
                 }
@@ -113,7 +117,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
             }
             await Task.Delay(15, cancellationToken);
         }
-        throw new TimeoutException(present
+        throw new TimeoutException(expected is not null
             ? $"nginx did not serve the route for {hostname} within {Nginx.VerifyTimeoutSeconds}s (last: {last})"
             : $"nginx still served the route for {hostname} {Nginx.VerifyTimeoutSeconds}s after its removal");
     }

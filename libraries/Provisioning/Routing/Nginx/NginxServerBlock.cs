@@ -11,6 +11,9 @@ public static class NginxServerBlock
 
     public static string FileName(string tenantId) => $"tenant-{TenantIds.Require(tenantId)}.conf";
 
+    /// <summary>What the probe path answers: the tenant id, marked when the route is suspended, so a reload is seen to have landed.</summary>
+    public static string ProbeBody(string tenantId, bool suspended) => suspended ? $"{tenantId} suspended" : tenantId;
+
     public static string Render(TenantRoute route, string listenAddress, int listenPort)
     {
         var tenantId = TenantIds.Require(route.TenantId);
@@ -24,10 +27,22 @@ public static class NginxServerBlock
         sb.Append("    server_name ").Append(hosts).Append(";\n");
         sb.Append("    location = ").Append(ProbePath).Append(" {\n");
         sb.Append("        default_type text/plain;\n");
-        sb.Append("        return 200 \"").Append(tenantId).Append("\";\n");
+        sb.Append("        return 200 \"").Append(ProbeBody(tenantId, route.Suspended)).Append("\";\n");
         sb.Append("    }\n");
-        AppendLocation(sb, "/api/", api, tenantId);
-        AppendLocation(sb, "/", web, tenantId);
+        if (route.Suspended)
+        {
+            // Nothing reaches the shop: the data stays where it is, untouched, until the tenant is resumed.
+            sb.Append("    location / {\n");
+            sb.Append("        default_type application/problem+json;\n");
+            sb.Append("        add_header Retry-After 3600 always;\n");
+            sb.Append("        return 503 '{\"title\":\"This workshop is suspended\",\"status\":503}';\n");
+            sb.Append("    }\n");
+        }
+        else
+        {
+            AppendLocation(sb, "/api/", api, tenantId);
+            AppendLocation(sb, "/", web, tenantId);
+        }
         sb.Append("}\n");
         return sb.ToString();
     }

@@ -1,0 +1,29 @@
+using MassTransit;
+
+namespace MechanicBuddy.Provisioning.Steps;
+
+/// <summary>
+/// Publishing from inside a consume with a time limit. When the broker connection drops mid-consume, a publish on the
+/// consume's context can wait for good, and the receive endpoint cannot restart while that consume is in flight: the
+/// crash-safety suite saw a worker left with no consumer on its queue after a broker restart. Bounded, the publish
+/// fails, the consume faults, the message goes back to the queue, and the endpoint recovers.
+/// </summary>
+public static class BoundedPublish
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    public static async Task PublishBoundedAsync<T>(this IPublishEndpoint endpoint, T message, CancellationToken cancellationToken) where T : class
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Limit);
+        // WaitAsync as well: a publish waiting on a dead channel may not be watching its token.
+        await endpoint.Publish(message, limit.Token).WaitAsync(Limit, cancellationToken);
+    }
+
+    public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, Type type, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(Limit);
+        await endpoint.Publish(message, type, limit.Token).WaitAsync(Limit, cancellationToken);
+    }
+}
