@@ -11,4 +11,7 @@ public static class TenantStatuses
     /// <summary>Provisioning timed out; what was built is being removed before the tenant is Failed.</summary>
     public const string Compensating = "Compensating";
     public const string Deprovisioned = "Deprovisioned";
+    /// <summary>The route is being switched to 503 (suspend) or back (resume).</summary>
+    public const string Suspending = "Suspending";
+    public const string Resuming = "Resuming";
 }

@@ -22,4 +22,6 @@ public record TenantDto
     public required DateTimeOffset RequestedAt { get; init; }
     public DateTimeOffset? ProvisionedAt { get; init; }
     public DateTimeOffset? DeprovisionedAt { get; init; }
+    public DateTimeOffset? SuspendedAt { get; init; }
+    public string? SuspendReason { get; init; }
 }

@@ -70,6 +70,7 @@ public static class DedicatedProvisionerExtensions
         {
             x.AddConsumer<ProvisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionDedicatedTenant);
             x.AddConsumer<DeprovisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionDedicatedTenant);
+            x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
         });
         return builder;
     }

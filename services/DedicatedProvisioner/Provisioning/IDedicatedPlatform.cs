@@ -13,4 +13,7 @@ public interface IDedicatedPlatform
 
     /// <summary>Removes everything of the tenant; true once all of it is verified gone. Missing pieces are not errors.</summary>
     Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
+
+    /// <summary>Suspends (the tenant's hosts answer 503) or resumes it, data untouched; returns what was done, for the tenant's log.</summary>
+    Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken);
 }

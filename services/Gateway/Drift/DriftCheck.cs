@@ -12,7 +12,8 @@ namespace MechanicBuddy.Gateway.Drift;
 /// </summary>
 public static class DriftCheck
 {
-    static readonly string[] Transitional = [TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning];
+    static readonly string[] Transitional =
+        [TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.Suspending, TenantStatuses.Resuming];
 
     public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
         DateTimeOffset now, string? onlyTenant = null)

@@ -86,6 +86,7 @@ public static class GatewayExtensions
         app.MapScalarApiReference(options => options.WithTitle("MechanicBuddy provisioning"));
         app.MapProvisioning();
         app.MapTenants();
+        app.MapSuspension();
         app.MapDrift();
         return app;
     }

@@ -33,6 +33,7 @@ public static class SharedTierProvisionerExtensions
         {
             x.AddConsumer<ProvisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
             x.AddConsumer<DeprovisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
+            x.AddConsumer<SetSharedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetSharedTenantAccess);
         });
         return builder;
     }

@@ -37,7 +37,7 @@ public sealed class SharedTenantProvisioner(
             // The route needs nothing from the database, so it is built beside it (an nginx reload costs about as
             // much as the migrations). The tenant becomes Active only when both branches are done; if either fails,
             // everything of both is removed.
-            var route = new TenantRoute(names.TenantId, hostname, new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl));
+            var route = RouteOf(names.TenantId);
             var routing = steps.RunAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
                 cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var database = BuildDatabaseAsync(command, names, onProgress, cancellationToken);
@@ -78,6 +78,20 @@ public sealed class SharedTenantProvisioner(
         await steps.RunAsync(SharedTenantSteps.SeedData, "admin user and default settings", onProgress,
             cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
+
+    /// <summary>The tenant's route on the edge: its host to the shared API/Web, or (suspended) to a 503.</summary>
+    public TenantRoute RouteOf(string tenantId, bool suspended = false)
+    {
+        var options = provisioning.Value;
+        return new TenantRoute(tenantId, new TenantNames(tenantId).Hostname(options.BaseDomain), new Uri(options.FreeTier.WebUrl), new Uri(options.FreeTier.ApiUrl))
+        {
+            Suspended = suspended,
+        };
+    }
+
+    /// <summary>Suspends (503) or resumes the tenant's route; schema, role and data are not touched.</summary>
+    public Task SetAccessAsync(string tenantId, bool suspended, CancellationToken cancellationToken) =>
+        TransientRetry.RunAsync(() => routes.EnsureRouteAsync(RouteOf(tenantId, suspended), cancellationToken), cancellationToken);
 
     /// <summary>Removes route, schema, role and secret; true when all of it is gone. Rides out a database restart (all of it is idempotent).</summary>
     public Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken) =>

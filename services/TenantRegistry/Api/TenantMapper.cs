@@ -29,6 +29,8 @@ public static class TenantMapper
         RequestedAt = saga.RequestedAt,
         ProvisionedAt = saga.ProvisionedAt,
         DeprovisionedAt = saga.DeprovisionedAt,
+        SuspendedAt = saga.SuspendedAt,
+        SuspendReason = saga.SuspendReason,
     };
 
     public static TenantProvisioningResult ToResult(TenantState saga, IReadOnlyList<ProvisioningLogEntry> log, ProvisioningOptions options, DateTimeOffset now)

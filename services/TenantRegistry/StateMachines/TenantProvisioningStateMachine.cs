@@ -14,7 +14,7 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// query right after acceptance always finds the tenant. Commands to the workers and lifecycle events go through the
 /// transactional outbox: they are committed with the state change that decided them.
 /// </summary>
-public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<TenantState>
+public sealed partial class TenantProvisioningStateMachine : MassTransitStateMachine<TenantState>
 {
     public State Provisioning { get; private set; } = null!;
     public State Active { get; private set; } = null!;
@@ -209,7 +209,8 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
                         .AppendLog("Retry", "failed", context => $"retry refused: {context.Saga.RejectionReason}")
                         .Then(context => context.Saga.RejectionCode = context.Saga.RejectionReason = null)));
 
-        During(Active, Failed,
+        // A suspended tenant is removed like an active one (its route, suspended or not, goes with it).
+        During(Active, Failed, Suspended,
             When(DeprovisionRequested)
                 .IfElse(context => context.Saga.Pool is not null,
                     shared => shared
@@ -258,6 +259,8 @@ public sealed class TenantProvisioningStateMachine : MassTransitStateMachine<Ten
             When(RemovalOverdue)
                 .AppendLog("RemovalOverdue", "started", context => $"removal not confirmed by {context.Message.DeadlineAt:u}; sending it again")
                 .RemoveWhatWasBuilt(options.Value.Timeouts));
+
+        DefineSuspension();
 
         SetCompletedWhenFinalized();
     }

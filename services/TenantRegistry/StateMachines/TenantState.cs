@@ -36,6 +36,9 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     public DateTimeOffset? ProvisionedAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
     public DateTimeOffset? DeprovisionedAt { get; set; }
+    /// <summary>While Suspended: since when, and the operator's reason.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+    public string? SuspendReason { get; set; }
 
     /// <summary>While provisioning: when the registry gives up on it (Provisioning:Timeouts).</summary>
     public DateTimeOffset? DeadlineAt { get; set; }

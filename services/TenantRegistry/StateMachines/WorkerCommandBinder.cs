@@ -63,4 +63,20 @@ public static class WorkerCommandBinder
     public static EventActivityBinder<TenantState, T> AwaitRemoval<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
         binder.Then(context => context.Saga.DeadlineAt = context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + TimeSpan.FromSeconds(timeouts.RemovalSeconds));
+
+    /// <summary>Sends the route change (503 or served) to the worker of the tenant's path.</summary>
+    public static EventActivityBinder<TenantState, T> SetAccess<T>(this EventActivityBinder<TenantState, T> binder, bool suspended)
+        where T : class =>
+        binder.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
+            shared => shared.SendViaOutbox(QueueNames.SetSharedTenantAccess, context => AccessCommand(context.Saga, suspended)),
+            dedicated => dedicated.SendViaOutbox(QueueNames.SetDedicatedTenantAccess, context => AccessCommand(context.Saga, suspended)));
+
+    static SetTenantAccess AccessCommand(TenantState saga, bool suspended) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        TenantId = saga.TenantId,
+        Suspended = suspended,
+        CustomDomain = saga.CustomDomain,
+        Namespace = saga.Namespace,
+    };
 }

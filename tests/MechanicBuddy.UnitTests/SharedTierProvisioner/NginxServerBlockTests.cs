@@ -19,6 +19,19 @@ public sealed class NginxServerBlockTests
         Assert.Contains("location / {\n        proxy_pass http://127.0.0.1:5080;", block, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_suspended_block_answers_503_and_reaches_no_backend_but_keeps_its_hosts_and_probe()
+    {
+        var route = new TenantRoute("quick-fix-x7y8z9", "quick-fix-x7y8z9.mechanicbuddy.app", Backend, Backend) { AliasHostnames = ["shop.example.com"], Suspended = true };
+
+        var block = NginxServerBlock.Render(route, "127.0.0.1", 8480);
+
+        Assert.Contains("server_name quick-fix-x7y8z9.mechanicbuddy.app shop.example.com;", block, StringComparison.Ordinal);
+        Assert.DoesNotContain("proxy_pass", block, StringComparison.Ordinal);
+        Assert.Contains("return 503 ", block, StringComparison.Ordinal);
+        Assert.Contains("return 200 \"quick-fix-x7y8z9 suspended\";", block, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("evil.example; include /etc/passwd")]
     [InlineData("evil example")]

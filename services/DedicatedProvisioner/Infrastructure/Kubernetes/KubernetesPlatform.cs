@@ -140,6 +140,13 @@ public sealed class KubernetesPlatform(
         await onProgress(steps.Progress(step, ProvisioningProgress.Warning, warning));
     }
 
+    /// <summary>
+    /// Not built yet on Kubernetes (it would scale the API and Web deployments to zero, so the ingress answers 503, and
+    /// back to the tier's replicas): refused with that reason, the tenant stays as it is.
+    /// </summary>
+    public Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("suspending and resuming tenants on the Kubernetes platform is not available yet");
+
     public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
     {
         var names = new Tenancy.TenantNames(tenantId);

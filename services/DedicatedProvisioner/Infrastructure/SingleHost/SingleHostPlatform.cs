@@ -1,8 +1,10 @@
+using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.Provisioning.Routing;
 using MechanicBuddy.Provisioning.Secrets;
 using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
@@ -22,6 +24,7 @@ public sealed class SingleHostPlatform(
     ITenantSecretStore secrets,
     StepRunner steps,
     IOptions<DedicatedPlatformOptions> options,
+    IOptions<ProvisioningOptions> provisioning,
     ILogger<SingleHostPlatform> logger) : IDedicatedPlatform
 {
     const string SuperuserSecret = "instance-superuser-password";
@@ -78,6 +81,20 @@ public sealed class SingleHostPlatform(
         var command = plan.Command;
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash, plan.Limits.MechanicLimit);
         await steps.RunAsync(SeedData, "admin user and default settings", onProgress, cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
+    }
+
+    public async Task<string> SetAccessAsync(SetTenantAccess command, CancellationToken cancellationToken)
+    {
+        var host = options.Value.SingleHost;
+        var defaultHostname = new TenantNames(command.TenantId).Hostname(provisioning.Value.BaseDomain);
+        var route = new TenantRoute(command.TenantId, defaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl))
+        {
+            AliasHostnames = command.CustomDomain is { } custom ? [custom] : [],
+            Suspended = command.Suspended,
+        };
+        await TransientRetry.RunAsync(() => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+        var hosts = string.Join(", ", route.AllHostnames);
+        return command.Suspended ? $"{hosts} answer 503; instance and data untouched" : $"{hosts} serve the tenant again";
     }
 
     public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
