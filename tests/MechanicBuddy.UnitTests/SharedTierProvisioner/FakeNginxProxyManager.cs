@@ -110,6 +110,25 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
             }
             await context.Response.WriteAsync(existing.ToJsonString());
         });
+        // NPM: enabling an enabled host (or disabling a disabled one) is a 400 ValidationError.
+        foreach (var (action, enabled) in new[] { ("enable", true), ("disable", false) })
+        {
+            app.MapPost($"/api/nginx/proxy-hosts/{{id:int}}/{action}", async (HttpContext context, int id) =>
+            {
+                if (!fake!.Hosts.TryGetValue(id, out var existing))
+                {
+                    await Error(context, 404, "Not Found");
+                    return;
+                }
+                if (existing["enabled"]?.GetValue<bool>() == enabled)
+                {
+                    await Error(context, 400, $"Host is already {action}d");
+                    return;
+                }
+                existing["enabled"] = enabled;
+                await context.Response.WriteAsync("true");
+            });
+        }
         app.MapDelete("/api/nginx/proxy-hosts/{id:int}", async (HttpContext context, int id) =>
         {
             if (!fake!.Hosts.TryRemove(id, out _))

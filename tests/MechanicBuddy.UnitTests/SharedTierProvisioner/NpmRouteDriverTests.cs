@@ -86,6 +86,21 @@ public sealed class NpmRouteDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Suspending_disables_the_host_and_resuming_enables_it_each_once()
+    {
+        await Driver.EnsureRouteAsync(Route, CancellationToken.None);
+
+        await Driver.EnsureRouteAsync(Route with { Suspended = true }, CancellationToken.None);
+        await Driver.EnsureRouteAsync(Route with { Suspended = true }, CancellationToken.None);
+        Assert.False(Assert.Single(_npm.Hosts.Values)["enabled"]!.GetValue<bool>());
+
+        await Driver.EnsureRouteAsync(Route, CancellationToken.None);
+        Assert.True(Assert.Single(_npm.Hosts.Values)["enabled"]!.GetValue<bool>());
+        Assert.Equal(1, _npm.Requests.Count(r => r.EndsWith("/disable", StringComparison.Ordinal)));
+        Assert.Equal(1, _npm.Requests.Count(r => r.EndsWith("/enable", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Removing_deletes_the_host_and_a_second_removal_is_no_error()
     {
         await Driver.EnsureRouteAsync(Route, CancellationToken.None);

@@ -18,6 +18,13 @@ public interface INginxProxyManagerApi
     [Put("/api/nginx/proxy-hosts/{id}")]
     Task<NpmProxyHost> UpdateProxyHostAsync([Authorize] string token, int id, [Body] NpmProxyHostRequest request, CancellationToken cancellationToken);
 
+    /// <summary>A disabled host's nginx config is taken out; NPM answers 400 "Host is already disabled" when it is.</summary>
+    [Post("/api/nginx/proxy-hosts/{id}/disable")]
+    Task<bool> DisableProxyHostAsync([Authorize] string token, int id, CancellationToken cancellationToken);
+
+    [Post("/api/nginx/proxy-hosts/{id}/enable")]
+    Task<bool> EnableProxyHostAsync([Authorize] string token, int id, CancellationToken cancellationToken);
+
     [Delete("/api/nginx/proxy-hosts/{id}")]
     Task DeleteProxyHostAsync([Authorize] string token, int id, CancellationToken cancellationToken);
 }

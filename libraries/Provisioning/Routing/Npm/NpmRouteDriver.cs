@@ -22,23 +22,46 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
         var request = BuildRequest(route);
         await WithTokenAsync(async token =>
         {
+            NpmProxyHost host;
             var existing = await FindAsync(token, route.Hostname, cancellationToken);
             if (existing is not null)
             {
-                await api.UpdateProxyHostAsync(token, existing.Id, request, cancellationToken);
-                return;
+                host = await api.UpdateProxyHostAsync(token, existing.Id, request, cancellationToken);
             }
-            try
+            else
             {
-                await api.CreateProxyHostAsync(token, request, cancellationToken);
+                try
+                {
+                    host = await api.CreateProxyHostAsync(token, request, cancellationToken);
+                }
+                catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && (ex.Content ?? "").Contains("already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    // Another attempt created it between our lookup and create.
+                    var raced = await FindAsync(token, route.Hostname, cancellationToken) ?? throw new InvalidOperationException(DescribeError(ex));
+                    host = await api.UpdateProxyHostAsync(token, raced.Id, request, cancellationToken);
+                }
             }
-            catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && (ex.Content ?? "").Contains("already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                // Another attempt created it between our lookup and create.
-                var raced = await FindAsync(token, route.Hostname, cancellationToken) ?? throw new InvalidOperationException(DescribeError(ex));
-                await api.UpdateProxyHostAsync(token, raced.Id, request, cancellationToken);
-            }
+            await SetEnabledAsync(token, host, enabled: !route.Suspended, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>A suspended tenant's host is disabled in NPM (NPM then answers for it no more); resuming enables it again.</summary>
+    async Task SetEnabledAsync(string token, NpmProxyHost host, bool enabled, CancellationToken cancellationToken)
+    {
+        if (host.Enabled == enabled)
+        {
+            return;
+        }
+        try
+        {
+            _ = enabled
+                ? await api.EnableProxyHostAsync(token, host.Id, cancellationToken)
+                : await api.DisableProxyHostAsync(token, host.Id, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && (ex.Content ?? "").Contains("already", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another attempt got there first: the host is as wanted.
+        }
     }
 
     public Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken) =>
