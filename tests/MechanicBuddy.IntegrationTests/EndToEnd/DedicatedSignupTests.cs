@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
@@ -76,6 +77,17 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
 
         var drift = (await plane.Client.GetFromJsonAsync<DriftReport>($"/api/tenants/{id}/drift", Json))!;
         Assert.True(drift.Clean, string.Join("; ", drift.Missing.Concat(drift.Orphaned).Select(f => $"{f.Kind} {f.Detail}")));
+
+        // Suspended, both host names answer 503 and its instance keeps running with its data; it is deprovisioned from there.
+        using var suspend = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{id}/suspend");
+        suspend.Headers.Add("Prefer", "wait=30");
+        Assert.Equal(TenantStatuses.Suspended, (await (await plane.Client.SendAsync(suspend)).Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
+        foreach (var host in new[] { "shop.acmeauto.localhost", $"{id}.{ControlPlaneFixture.BaseDomain}" })
+        {
+            using var request = EdgeRequest.Get(host, "/api/work-orders");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Edge.SendAsync(request)).StatusCode);
+        }
+        Assert.True(await PostgresInstances.IsListeningAsync("127.0.0.1", port!.Value, CancellationToken.None));
 
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{id}");
         delete.Headers.Add("Prefer", "wait=30");
