@@ -11,6 +11,8 @@ public record SetTenantAccess
     public required bool Suspended { get; init; }
     /// <summary>A dedicated tenant's custom domain, served by the same route.</summary>
     public string? CustomDomain { get; init; }
+    /// <summary>The tenant's tier: how many API and Web replicas a resumed Kubernetes tenant gets back.</summary>
+    public string? SubscriptionTier { get; init; }
     /// <summary>A dedicated tenant's namespace (Kubernetes platform).</summary>
     public string? Namespace { get; init; }
 }

@@ -17,11 +17,12 @@ public sealed record DedicatedTenantPlan(ProvisionDedicatedTenant Command, Tenan
     public static DedicatedTenantPlan For(ProvisionDedicatedTenant command, ProvisioningOptions options)
     {
         var names = new TenantNames(TenantIds.Require(command.TenantId));
-        if (!options.TierResourceLimits.TryGetValue(command.SubscriptionTier, out var limits))
-        {
-            // Free/demo tiers go dedicated when the free tier is disabled: they get the smallest dedicated shape.
-            limits = options.TierResourceLimits.Values.OrderBy(l => l.PostgresInstances).ThenBy(l => l.ApiReplicas).First();
-        }
-        return new DedicatedTenantPlan(command, names, limits, names.Hostname(options.BaseDomain));
+        return new DedicatedTenantPlan(command, names, LimitsFor(command.SubscriptionTier, options), names.Hostname(options.BaseDomain));
     }
+
+    /// <summary>The tier's dedicated shape; free/demo (dedicated when the free tier is disabled) get the smallest one.</summary>
+    public static TierResourceLimits LimitsFor(string? tier, ProvisioningOptions options) =>
+        tier is not null && options.TierResourceLimits.TryGetValue(tier, out var limits)
+            ? limits
+            : options.TierResourceLimits.Values.OrderBy(l => l.PostgresInstances).ThenBy(l => l.ApiReplicas).First();
 }

@@ -76,6 +76,7 @@ public static class WorkerCommandBinder
         CorrelationId = saga.CorrelationId,
         TenantId = saga.TenantId,
         Suspended = suspended,
+        SubscriptionTier = saga.SubscriptionTier,
         CustomDomain = saga.CustomDomain,
         Namespace = saga.Namespace,
     };

@@ -146,7 +146,7 @@ public sealed partial class DeploymentFilesTests
             ("", "resourcequotas", "create"), ("", "resourcequotas", "update"), ("", "limitranges", "create"), ("", "limitranges", "update"),
             ("networking.k8s.io", "networkpolicies", "create"), ("networking.k8s.io", "networkpolicies", "update"),
             ("postgresql.cnpg.io", "clusters", "list"), ("postgresql.cnpg.io", "clusters", "watch"),
-            ("apps", "deployments", "list"), ("apps", "deployments", "watch"),
+            ("apps", "deployments", "list"), ("apps", "deployments", "watch"), ("apps", "deployments", "patch"),
             ("networking.k8s.io", "ingresses", "get"), ("cert-manager.io", "certificates", "get"),
             // helm: release storage and the chart's objects.
             ("", "secrets", "create"), ("", "secrets", "list"), ("", "secrets", "delete"), ("", "services", "create"),

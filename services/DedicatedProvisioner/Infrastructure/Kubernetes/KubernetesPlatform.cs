@@ -2,6 +2,8 @@ using k8s;
 using k8s.Models;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.Provisioning.Steps;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
 
@@ -23,6 +25,7 @@ public sealed class KubernetesPlatform(
     TenantIngress ingress,
     StepRunner steps,
     IOptions<KubernetesOptions> options,
+    IOptions<ProvisioningOptions> provisioning,
     ILogger<KubernetesPlatform> logger) : IDedicatedPlatform
 {
     public string Name => DedicatedPlatforms.Kubernetes;
@@ -141,11 +144,30 @@ public sealed class KubernetesPlatform(
     }
 
     /// <summary>
-    /// Not built yet on Kubernetes (it would scale the API and Web deployments to zero, so the ingress answers 503, and
-    /// back to the tier's replicas): refused with that reason, the tenant stays as it is.
+    /// Suspends by scaling the API and Web deployments to zero (the ingress then has no endpoints and answers 503; the
+    /// CNPG cluster and its data are untouched) and resumes by scaling them back to the tier's replicas. A merge patch of
+    /// spec.replicas: a later helm upgrade sets them from the values again.
     /// </summary>
-    public Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("suspending and resuming tenants on the Kubernetes platform is not available yet");
+    public async Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken)
+    {
+        var ns = command.Namespace ?? new TenantNames(command.TenantId).DedicatedNamespace;
+        // Never scale someone else's workloads: the namespace must carry this tenant's label.
+        var owned = await namespaces.ReadAsync(ns, cancellationToken);
+        if (owned is null || !TenantNamespaces.BelongsTo(owned, command.TenantId))
+        {
+            throw new InvalidOperationException(owned is null ? $"namespace {ns} does not exist" : $"namespace {ns} is not labelled for tenant {command.TenantId}");
+        }
+        var limits = DedicatedTenantPlan.LimitsFor(command.SubscriptionTier, provisioning.Value);
+        var replicas = new[] { (HelmValues.ApiName, command.Suspended ? 0 : limits.ApiReplicas), (HelmValues.WebName, command.Suspended ? 0 : limits.WebReplicas) };
+        foreach (var (deployment, count) in replicas)
+        {
+            var patch = new V1Patch(new V1Deployment { Spec = new V1DeploymentSpec { Replicas = count } }, V1Patch.PatchType.MergePatch);
+            await client.AppsV1.PatchNamespacedDeploymentAsync(patch, deployment, ns, cancellationToken: cancellationToken);
+        }
+        return command.Suspended
+            ? $"deployments {HelmValues.ApiName} and {HelmValues.WebName} in {ns} scaled to 0: the ingress answers 503; database untouched"
+            : $"deployments {HelmValues.ApiName} ({limits.ApiReplicas}) and {HelmValues.WebName} ({limits.WebReplicas}) in {ns} scaled back";
+    }
 
     public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
     {
