@@ -3,6 +3,7 @@
 # ./var/bench on their own ports, the four services in Release, then the bench program.
 #   bench/run.sh [--tenants=100] [--concurrency=4] [--rounds=5]      free tier vs direct SQL
 #   bench/run.sh --mode=dedicated [--tenants=10] [--concurrency=1]     dedicated tenants on the single-host platform
+#   bench/run.sh --mode=copy [--rows=100000] [--rounds=3]              tier-change data move: copy and verify, per 10,000 rows
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \

@@ -119,10 +119,12 @@ CONF
 
 stop_rabbitmq() {
   local base=$VAR/rabbitmq
-  if [ -d "$base" ]; then
+  [ -d "$base" ] || return 0
+  local ctl=(env ERL_CRASH_DUMP="$VAR/log/erl_crash.dump" HOME="$base" RABBITMQ_NODENAME="${MB_RABBIT_NODE:-mechanicbuddy}@localhost" "$RMQ/rabbitmqctl")
+  # Only a node that answers is stopped: a stale pid file (its pid maybe reused) must not be waited on.
+  if timeout 30 "${ctl[@]}" -q status >/dev/null 2>&1; then
     # With the pid file, stop returns only once the node's process is gone.
-    ERL_CRASH_DUMP=$VAR/log/erl_crash.dump HOME=$base RABBITMQ_NODENAME=${MB_RABBIT_NODE:-mechanicbuddy}@localhost \
-      "$RMQ/rabbitmqctl" -q stop "$base/rabbitmq.pid" >/dev/null 2>&1 || true
+    timeout 120 "${ctl[@]}" -q stop "$base/rabbitmq.pid" >/dev/null 2>&1 || true
   fi
 }
 

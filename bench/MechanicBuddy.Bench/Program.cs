@@ -9,7 +9,8 @@ using Npgsql;
 // MechanicBuddy provisioning benchmark (see bench/run.sh, which starts a control plane of its own for it).
 // Provisions N free tenants with C concurrent clients through the Gateway (request → Active, Prefer: wait) and, in
 // the same run, performs the same SQL work directly; prints p50/p95 latency and tenants/s for both and their ratio.
-// --mode=dedicated instead provisions professional tenants on the single-host platform (see DedicatedBench).
+// --mode=dedicated instead provisions professional tenants on the single-host platform (see DedicatedBench);
+// --mode=copy times the data move and verification of a tier change (see CopyBench).
 var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 string Setting(string name, string fallback) => settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant()) ?? fallback;
 var count = int.Parse(Setting("tenants", "100"), CultureInfo.InvariantCulture);
@@ -24,6 +25,11 @@ if (Setting("mode", "free") == "dedicated")
     dedicatedHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     await DedicatedBench.RunAsync(dedicatedHttp, int.Parse(Setting("tenants", "10"), CultureInfo.InvariantCulture),
         int.Parse(Setting("concurrency", "1"), CultureInfo.InvariantCulture), server + ";Database=mechanicbuddy_registry");
+    return 0;
+}
+if (Setting("mode", "free") == "copy")
+{
+    await CopyBench.RunAsync(server, int.Parse(Setting("rows", "100000"), CultureInfo.InvariantCulture), int.Parse(Setting("rounds", "3"), CultureInfo.InvariantCulture));
     return 0;
 }
 var warmup = Math.Max(concurrency, 4);

@@ -25,7 +25,7 @@ public sealed class TenantDataCopyTests
         await using var targetDb = await TestDatabase.CreateAsync("mbt_copy_dst");
         await using var source = await MigratedAsync(sourceDb);
         await using var target = await MigratedAsync(targetDb);
-        await using (var fill = source.CreateCommand(ShopDataFill.Sql(3000)))
+        await using (var fill = source.CreateCommand(ShopSampleData.InsertSql(3000)))
         {
             await fill.ExecuteNonQueryAsync();
         }
@@ -54,7 +54,7 @@ public sealed class TenantDataCopyTests
         await using var targetDb = await TestDatabase.CreateAsync("mbt_copy_dst");
         await using var source = await MigratedAsync(sourceDb);
         await using var target = await MigratedAsync(targetDb);
-        await using (var fill = source.CreateCommand(ShopDataFill.Sql(300)))
+        await using (var fill = source.CreateCommand(ShopSampleData.InsertSql(300)))
         {
             await fill.ExecuteNonQueryAsync();
         }

@@ -1,9 +1,12 @@
-namespace MechanicBuddy.IntegrationTests.TenantDatabase;
+namespace MechanicBuddy.TenantDatabase;
 
-/// <summary>Thousands of rows in every shop table, with real foreign keys and awkward values (quotes, unicode, NULLs, fractions).</summary>
-public static class ShopDataFill
+/// <summary>
+/// For tests and benchmarks: rows in every shop table (about 7.4 × <c>scale</c> in all), with real foreign keys and
+/// awkward values (quotes, tabs, unicode, NULLs, fractions, time zones). Run in the shop's schema (search path).
+/// </summary>
+public static class ShopSampleData
 {
-    public static string Sql(int scale) => $"""
+    public static string InsertSql(int scale) => $"""
         INSERT INTO users (username, email, password_hash) SELECT 'user' || g, 'u' || g || '@example.com', 'hash' || g FROM generate_series(1, {scale / 10}) g;
         INSERT INTO settings (key, value) SELECT 'key.' || g, 'value ''' || g || ''' – ü' FROM generate_series(1, {scale / 20}) g;
         INSERT INTO mechanics (user_id, full_name, hourly_rate) SELECT g, 'Mechanic ' || g, (g % 50) + 0.25 FROM generate_series(1, {scale / 10}) g;
