@@ -26,4 +26,21 @@ public static class PreferWait
 
     public static void Applied(HttpResponse response, TimeSpan wait) =>
         response.Headers["Preference-Applied"] = $"wait={(int)wait.TotalSeconds}";
+
+    /// <summary>
+    /// Sends the tenant's command and, when the caller asked for it, waits (up to N seconds) for the tenant's next
+    /// lifecycle event. The waiter is registered before the send, so an instant completion is not missed.
+    /// </summary>
+    public static async Task SendAndWaitAsync(HttpContext http, Consumers.TenantCompletionNotifier notifier, string tenantId, Func<Task> send,
+        CancellationToken cancellationToken)
+    {
+        var wait = From(http.Request);
+        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        await send();
+        if (waiter is not null)
+        {
+            Applied(http.Response, wait!.Value);
+            await waiter.WaitAsync(wait.Value, cancellationToken);
+        }
+    }
 }

@@ -81,14 +81,7 @@ public static class SuspensionEndpoints
             return Problems.Conflict(conflict, $"The tenant is {current.Content.Status}.");
         }
 
-        var wait = PreferWait.From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
-        await send();
-        if (waiter is not null)
-        {
-            PreferWait.Applied(http.Response, wait!.Value);
-            await waiter.WaitAsync(wait.Value, cancellationToken);
-        }
+        await PreferWait.SendAndWaitAsync(http, notifier, tenantId, send, cancellationToken);
         var location = $"/api/tenants/{tenantId}";
         http.Response.Headers.Location = location;
         var after = (await registry.GetAsync(tenantId, cancellationToken)).Content ?? current.Content;

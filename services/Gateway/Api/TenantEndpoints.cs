@@ -72,16 +72,10 @@ public static class TenantEndpoints
             return Problems.Conflict("Only a failed provisioning can be retried", $"The tenant is {current.Content.Status}.");
         }
 
-        var wait = PreferWait.From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
         var requestedAt = clock.GetUtcNow();
-        await publisher.Publish(new RetryProvisioning { CorrelationId = TenantNames.CorrelationIdFor(tenantId), TenantId = tenantId, RequestedAt = requestedAt },
-            cancellationToken);
-        if (waiter is not null)
-        {
-            PreferWait.Applied(http.Response, wait!.Value);
-            await waiter.WaitAsync(wait.Value, cancellationToken);
-        }
+        await PreferWait.SendAndWaitAsync(http, notifier, tenantId,
+            () => publisher.Publish(new RetryProvisioning { CorrelationId = TenantNames.CorrelationIdFor(tenantId), TenantId = tenantId, RequestedAt = requestedAt },
+                cancellationToken), cancellationToken);
         var location = $"/api/provisioning/{tenantId}";
         http.Response.Headers.Location = location;
         var after = (await registry.GetProvisioningAsync(tenantId, cancellationToken)).Content ?? current.Content;
@@ -111,19 +105,12 @@ public static class TenantEndpoints
                 return TypedResults.Accepted(location, current.Content);
         }
 
-        var wait = PreferWait.From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
-        await publisher.Publish(new DeprovisionTenant
+        await PreferWait.SendAndWaitAsync(http, notifier, tenantId, () => publisher.Publish(new DeprovisionTenant
         {
             CorrelationId = TenantNames.CorrelationIdFor(tenantId),
             TenantId = tenantId,
             RequestedAt = clock.GetUtcNow(),
-        }, cancellationToken);
-        if (waiter is not null)
-        {
-            PreferWait.Applied(http.Response, wait!.Value);
-            await waiter.WaitAsync(wait.Value, cancellationToken);
-        }
+        }, cancellationToken), cancellationToken);
         var after = await registry.GetAsync(tenantId, cancellationToken);
         var tenant = after.Content ?? current.Content;
         return tenant.Status == TenantStatuses.Deprovisioned ? TypedResults.Ok(tenant) : TypedResults.Accepted(location, tenant);

@@ -185,14 +185,7 @@ public sealed partial class TenantProvisioningStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task Deprovisioning_an_active_shared_tenant_removes_it_from_its_pool()
     {
-        var signup = Signup("free");
-        await RequestAsync(signup);
-        await Harness.Bus.Publish(new SharedTenantProvisioned
-        {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
-            Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
-        });
-        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        var signup = await ActiveSharedTenantAsync();
 
         await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
