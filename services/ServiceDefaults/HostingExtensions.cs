@@ -40,7 +40,7 @@ public static class HostingExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         // MassTransit tags its bus check "ready"; database checks add the same tag.
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        if (app.Configuration[$"{CrashPoints.Section}:CrashAfterSteps"] is { Length: > 0 } points)
+        if (app.Services.GetRequiredService<CrashPoints>().Points is { } points)
         {
             app.Logger.LogWarning("FAULT INJECTION ON: this process kills itself at crash points {Points}", points);
         }

@@ -12,18 +12,14 @@ public static class BoundedPublish
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
-    public static async Task PublishBoundedAsync<T>(this IPublishEndpoint endpoint, T message, CancellationToken cancellationToken) where T : class
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Limit);
-        // WaitAsync as well: a publish waiting on a dead channel may not be watching its token.
-        await endpoint.Publish(message, limit.Token).WaitAsync(Limit, cancellationToken);
-    }
+    public static Task PublishBoundedAsync<T>(this IPublishEndpoint endpoint, T message, CancellationToken cancellationToken) where T : class =>
+        endpoint.PublishBoundedAsync(message, typeof(T), cancellationToken);
 
     public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, Type type, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(Limit);
+        // WaitAsync as well: a publish waiting on a dead channel may not be watching its token.
         await endpoint.Publish(message, type, limit.Token).WaitAsync(Limit, cancellationToken);
     }
 }

@@ -7,7 +7,10 @@ namespace MechanicBuddy.DedicatedProvisioner.Provisioning;
 /// <summary>Everything a platform needs to build one dedicated tenant, worked out once from the command and the tier's limits.</summary>
 public sealed record DedicatedTenantPlan(ProvisionDedicatedTenant Command, TenantNames Names, TierResourceLimits Limits, string DefaultHostname)
 {
-    public string? CustomDomain => string.IsNullOrWhiteSpace(Command.CustomDomain) ? null : Command.CustomDomain.Trim().ToLowerInvariant();
+    public string? CustomDomain => NormalizeDomain(Command.CustomDomain);
+
+    /// <summary>A custom domain as routes and records carry it: trimmed, lower case; null when none was given.</summary>
+    public static string? NormalizeDomain(string? domain) => string.IsNullOrWhiteSpace(domain) ? null : domain.Trim().ToLowerInvariant();
 
     /// <summary>The name the shop is given: its custom domain when it has one (seed step 8).</summary>
     public string PrimaryHostname => CustomDomain ?? DefaultHostname;

@@ -15,11 +15,14 @@ public sealed class CrashPoints(IConfiguration configuration)
 {
     public const string Section = "FaultInjection";
 
+    /// <summary>The configured points ("*" = all), or null when crashing is off.</summary>
+    public string? Points => configuration[$"{Section}:CrashAfterSteps"] is { Length: > 0 } points ? points : null;
+
     public void Reached(string point)
     {
-        var points = configuration[$"{Section}:CrashAfterSteps"];
+        var points = Points;
         var markers = configuration[$"{Section}:CrashMarkerDirectory"];
-        if (string.IsNullOrEmpty(points) || string.IsNullOrEmpty(markers)
+        if (points is null || string.IsNullOrEmpty(markers)
             || (points != "*" && !points.Split(',', StringSplitOptions.TrimEntries).Contains(point)))
         {
             return;

@@ -10,10 +10,6 @@ public sealed class SetSharedTenantAccessConsumer(SharedTenantProvisioner provis
     ILogger<SetSharedTenantAccessConsumer> logger) : IConsumer<SetTenantAccess>
 {
     public Task Consume(ConsumeContext<SetTenantAccess> context) =>
-        TenantAccessHandler.SetAccessAsync(context, inbox, clock, logger, async (command, cancellationToken) =>
-        {
-            await provisioner.SetAccessAsync(command.TenantId, command.Suspended, cancellationToken);
-            var route = provisioner.RouteOf(command.TenantId);
-            return command.Suspended ? $"route {route.Hostname} answers 503; data untouched" : $"route {route.Hostname} serves the tenant again";
-        });
+        TenantAccessHandler.SetAccessAsync(context, inbox, clock, logger,
+            (command, cancellationToken) => provisioner.SetAccessAsync(command.TenantId, command.Suspended, cancellationToken));
 }

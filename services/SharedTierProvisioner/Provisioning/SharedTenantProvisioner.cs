@@ -89,9 +89,13 @@ public sealed class SharedTenantProvisioner(
         };
     }
 
-    /// <summary>Suspends (503) or resumes the tenant's route; schema, role and data are not touched.</summary>
-    public Task SetAccessAsync(string tenantId, bool suspended, CancellationToken cancellationToken) =>
-        TransientRetry.RunAsync(() => routes.EnsureRouteAsync(RouteOf(tenantId, suspended), cancellationToken), cancellationToken);
+    /// <summary>Suspends (503) or resumes the tenant's route; schema, role and data are not touched. Returns what was done, for the tenant's log.</summary>
+    public async Task<string> SetAccessAsync(string tenantId, bool suspended, CancellationToken cancellationToken)
+    {
+        var route = RouteOf(tenantId, suspended);
+        await TransientRetry.RunAsync(() => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+        return suspended ? $"route {route.Hostname} answers 503; data untouched" : $"route {route.Hostname} serves the tenant again";
+    }
 
     /// <summary>Removes route, schema, role and secret; true when all of it is gone. Rides out a database restart (all of it is idempotent).</summary>
     public Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken) =>

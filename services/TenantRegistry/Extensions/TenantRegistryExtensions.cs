@@ -1,14 +1,12 @@
 using MassTransit;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.ServiceDefaults;
-using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.TenantRegistry.Api;
 using MechanicBuddy.TenantRegistry.Consumers;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 using MechanicBuddy.TenantRegistry.StateMachines;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Extensions;
@@ -27,7 +25,6 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
-        builder.Services.TryAddSingleton(new CrashPoints(builder.Configuration));
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<IOutboxCommitted>(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

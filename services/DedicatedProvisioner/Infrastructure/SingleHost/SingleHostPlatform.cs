@@ -37,8 +37,7 @@ public sealed class SingleHostPlatform(
         var names = plan.Names;
         try
         {
-            var host = options.Value.SingleHost;
-            var route = new TenantRoute(names.TenantId, plan.DefaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl)) { AliasHostnames = plan.Hostnames };
+            var route = RouteOf(names.TenantId, plan.DefaultHostname, plan.CustomDomain);
             var routing = steps.RunAsync(ConfigureRouting, $"route {string.Join(", ", route.AllHostnames)} → API/Web with X-Tenant-ID", onProgress,
                 cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
@@ -83,15 +82,21 @@ public sealed class SingleHostPlatform(
         await steps.RunAsync(SeedData, "admin user and default settings", onProgress, cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
-    public async Task<string> SetAccessAsync(SetTenantAccess command, CancellationToken cancellationToken)
+    /// <summary>The tenant's route: its default host and custom domain to the API/Web, or (suspended) to a 503.</summary>
+    TenantRoute RouteOf(string tenantId, string defaultHostname, string? customDomain, bool suspended = false)
     {
         var host = options.Value.SingleHost;
-        var defaultHostname = new TenantNames(command.TenantId).Hostname(provisioning.Value.BaseDomain);
-        var route = new TenantRoute(command.TenantId, defaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl))
+        return new TenantRoute(tenantId, defaultHostname, new Uri(host.WebUrl), new Uri(host.ApiUrl))
         {
-            AliasHostnames = command.CustomDomain is { } custom ? [custom] : [],
-            Suspended = command.Suspended,
+            AliasHostnames = customDomain is { } custom ? [custom] : [],
+            Suspended = suspended,
         };
+    }
+
+    public async Task<string> SetAccessAsync(SetTenantAccess command, CancellationToken cancellationToken)
+    {
+        var route = RouteOf(command.TenantId, new TenantNames(command.TenantId).Hostname(provisioning.Value.BaseDomain),
+            DedicatedTenantPlan.NormalizeDomain(command.CustomDomain), command.Suspended);
         await TransientRetry.RunAsync(() => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
         var hosts = string.Join(", ", route.AllHostnames);
         return command.Suspended ? $"{hosts} answer 503; instance and data untouched" : $"{hosts} serve the tenant again";
