@@ -13,4 +13,10 @@ public record ProvisionDedicatedTenant
 
     /// <summary>Which provisioning of this tenant this is (1, then one more per operator retry); a redelivered copy carries the same number.</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>Non-zero when this builds the target of the tenant's n-th tier change (kept apart from its signup's attempts).</summary>
+    public int TierChange { get; init; }
+
+    /// <summary>A tier change's target is built without the tenant's route: the route still serves the source until the switch.</summary>
+    public bool WithoutRoute { get; init; }
 }

@@ -5,6 +5,8 @@ public record DedicatedTenantProvisioned
 {
     public required Guid CorrelationId { get; init; }
     public required string TenantId { get; init; }
+    /// <summary>The command's TierChange, echoed so the saga can tell a tier change's target from a signup's build.</summary>
+    public int TierChange { get; init; }
     /// <summary>"kubernetes" or "single-host".</summary>
     public required string Platform { get; init; }
     public required string Namespace { get; init; }

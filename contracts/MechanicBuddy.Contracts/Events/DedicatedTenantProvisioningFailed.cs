@@ -5,6 +5,8 @@ public record DedicatedTenantProvisioningFailed
 {
     public required Guid CorrelationId { get; init; }
     public required string TenantId { get; init; }
+    /// <summary>The command's TierChange, echoed so the saga can tell a tier change's target from a signup's build.</summary>
+    public int TierChange { get; init; }
     public required string Step { get; init; }
     /// <summary>The real error: helm's own output, the readiness that timed out, the PostgreSQL error.</summary>
     public required string Reason { get; init; }

@@ -4,6 +4,8 @@ public record SharedTenantProvisioned
 {
     public required Guid CorrelationId { get; init; }
     public required string TenantId { get; init; }
+    /// <summary>The command's TierChange, echoed so the saga can tell a tier change's target from a signup's build.</summary>
+    public int TierChange { get; init; }
     public required string Pool { get; init; }
     public required string Schema { get; init; }
     public required string TenantUrl { get; init; }

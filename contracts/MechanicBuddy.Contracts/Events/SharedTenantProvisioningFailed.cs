@@ -5,6 +5,8 @@ public record SharedTenantProvisioningFailed
 {
     public required Guid CorrelationId { get; init; }
     public required string TenantId { get; init; }
+    /// <summary>The command's TierChange, echoed so the saga can tell a tier change's target from a signup's build.</summary>
+    public int TierChange { get; init; }
     public required string Step { get; init; }
     public required string Reason { get; init; }
     public required bool Compensated { get; init; }
