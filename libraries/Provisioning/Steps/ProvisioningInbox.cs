@@ -63,6 +63,10 @@ public sealed class ProvisioningInbox(IOptions<InboxOptions> options)
         }
     }
 
+    /// <summary>The outcome key of a provisioning: a signup's attempts, kept apart from the builds of each tier change's target.</summary>
+    public static string AttemptKey(string kind, int tierChange, int attempt) =>
+        tierChange == 0 ? $"{kind}-{attempt}" : $"{kind}-tier{tierChange}-{attempt}";
+
     public async Task<T?> RecordedAsync<T>(string tenantId, string attempt, CancellationToken cancellationToken) where T : class
     {
         var path = OutcomePath(tenantId, attempt);

@@ -16,7 +16,7 @@ public sealed class DeprovisionDedicatedTenantConsumer(ProvisioningInbox inbox, 
         using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
         TenantIds.Require(command.TenantId);
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
-        var removed = await platform.RemoveAsync(command.TenantId, progress.ReportAsync, context.CancellationToken);
+        var removed = await platform.RemoveAsync(command.TenantId, command.KeepRoute, progress.ReportAsync, context.CancellationToken);
         await progress.FlushAsync();
         if (!removed)
         {

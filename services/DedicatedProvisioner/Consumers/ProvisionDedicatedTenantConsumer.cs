@@ -16,7 +16,7 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
     {
         var command = context.Message;
         var plan = DedicatedTenantPlan.For(command, options.Value);
-        await inbox.RunOnceAsync(context, command.TenantId, $"dedicated-provision-{command.Attempt}", () => ProvisionAsync(context, command, plan));
+        await inbox.RunOnceAsync(context, command.TenantId, ProvisioningInbox.AttemptKey("dedicated-provision", command.TierChange, command.Attempt), () => ProvisionAsync(context, command, plan));
     }
 
     async Task<RecordedEvent> ProvisionAsync(ConsumeContext context, ProvisionDedicatedTenant command, DedicatedTenantPlan plan)
@@ -33,6 +33,7 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    TierChange = command.TierChange,
                     Platform = platform.Name,
                     Namespace = plan.Names.DedicatedNamespace,
                     HelmRelease = done.HelmRelease,
@@ -48,6 +49,7 @@ public sealed class ProvisionDedicatedTenantConsumer(IDedicatedPlatform platform
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    TierChange = command.TierChange,
                     Step = failed.Step,
                     Reason = failed.Reason,
                     Compensated = failed.Compensated,

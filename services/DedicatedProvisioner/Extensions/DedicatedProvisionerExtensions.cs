@@ -34,6 +34,8 @@ public static class DedicatedProvisionerExtensions
         services.AddSingleton<TenantIngress>();
         services.AddSingleton<KubernetesPlatform>();
 
+        services.AddSingleton<TierChange.TenantDataMover>();
+
         services.AddSingleton<IDedicatedPlatform>(sp =>
             sp.GetRequiredService<IOptions<DedicatedPlatformOptions>>().Value.Resolve(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value) == DedicatedPlatforms.Kubernetes
                 ? sp.GetRequiredService<KubernetesPlatform>()
@@ -71,6 +73,7 @@ public static class DedicatedProvisionerExtensions
             x.AddConsumer<ProvisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionDedicatedTenant);
             x.AddConsumer<DeprovisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionDedicatedTenant);
             x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
+            x.AddConsumer<MoveTenantDataConsumer>().Endpoint(e => e.Name = QueueNames.MoveTenantData);
         });
         return builder;
     }

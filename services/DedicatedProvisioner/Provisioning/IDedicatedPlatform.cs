@@ -11,8 +11,17 @@ public interface IDedicatedPlatform
     /// <summary>Runs every step; a fatal failure removes what was built and is returned, not thrown. Safe to run again for the same tenant.</summary>
     Task<DedicatedProvisioningOutcome> ProvisionAsync(DedicatedTenantPlan plan, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
 
-    /// <summary>Removes everything of the tenant; true once all of it is verified gone. Missing pieces are not errors.</summary>
-    Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes everything of the tenant; true once all of it is verified gone. Missing pieces are not errors.
+    /// <paramref name="keepRoute"/>: a tier change moved the tenant's route to its other side, so the route stays.
+    /// </summary>
+    Task<bool> RemoveAsync(string tenantId, bool keepRoute, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A control-plane connection to the database holding the tenant's shop schema, for a tier change's data move; and
+    /// the role that owns the shop tables there (the one the read-only window shuts out).
+    /// </summary>
+    Task<TenantDatabaseAccess> OpenDatabaseAsync(string tenantId, string? ns, CancellationToken cancellationToken);
 
     /// <summary>Suspends (the tenant's hosts answer 503) or resumes it, data untouched; returns what was done, for the tenant's log.</summary>
     Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken);

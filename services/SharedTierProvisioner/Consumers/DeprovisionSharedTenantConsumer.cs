@@ -15,7 +15,7 @@ public sealed class DeprovisionSharedTenantConsumer(ProvisioningInbox inbox, Sha
         // Never beside a provisioning of the same tenant (a timed-out one may still be running).
         using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
         var names = new TenantNames(command.TenantId);
-        if (!await provisioner.RemoveAsync(command.Pool, names, context.CancellationToken))
+        if (!await provisioner.RemoveAsync(command.Pool, names, command.KeepRoute, context.CancellationToken))
         {
             // Retried by the endpoint's retry policy; after that the command waits in the error queue for an operator.
             throw new InvalidOperationException($"tenant {command.TenantId} still has pieces in pool {command.Pool} after removal");
@@ -26,7 +26,7 @@ public sealed class DeprovisionSharedTenantConsumer(ProvisioningInbox inbox, Sha
             TenantId = command.TenantId,
             Step = "Deprovision",
             Outcome = ProvisioningProgress.Completed,
-            Message = $"route, schema {names.Schema}, role {names.Role} and secret removed from pool {command.Pool}",
+            Message = $"{(command.KeepRoute ? "" : "route, ")}schema {names.Schema}, role {names.Role} and secret removed from pool {command.Pool}{(command.KeepRoute ? " (route kept: it serves the tenant's new tier)" : "")}",
             Timestamp = clock.GetUtcNow(),
         }, context.CancellationToken);
         await context.PublishBoundedAsync(new SharedTenantDeprovisioned

@@ -17,7 +17,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        await inbox.RunOnceAsync(context, command.TenantId, $"shared-provision-{command.Attempt}", () => ProvisionAsync(context, command));
+        await inbox.RunOnceAsync(context, command.TenantId, ProvisioningInbox.AttemptKey("shared-provision", command.TierChange, command.Attempt), () => ProvisionAsync(context, command));
     }
 
     async Task<RecordedEvent> ProvisionAsync(ConsumeContext context, ProvisionSharedTenant command)
@@ -33,6 +33,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    TierChange = command.TierChange,
                     Pool = command.Pool,
                     Schema = done.Schema,
                     TenantUrl = done.TenantUrl,
@@ -46,6 +47,7 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    TierChange = command.TierChange,
                     Step = failed.Step,
                     Reason = failed.Reason,
                     Compensated = failed.Compensated,

@@ -38,8 +38,11 @@ public sealed class SharedTenantProvisioner(
             // much as the migrations). The tenant becomes Active only when both branches are done; if either fails,
             // everything of both is removed.
             var route = RouteOf(names.TenantId);
-            var routing = steps.RunAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
-                cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+            // A tier change's target gets its route only at the switch, when the data is in it.
+            var routing = command.WithoutRoute
+                ? Task.CompletedTask
+                : steps.RunAsync(SharedTenantSteps.ConfigureRouting, $"route {hostname} → shared API/Web with X-Tenant-ID", onProgress,
+                    cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var database = BuildDatabaseAsync(command, names, onProgress, cancellationToken);
             await Task.WhenAll(database, routing);
 
@@ -50,7 +53,7 @@ public sealed class SharedTenantProvisioner(
             var reason = StepRunner.Describe(failure.InnerException!);
             logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
             await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, steps.Clock.GetUtcNow()));
-            var compensated = await steps.CompensateAsync(() => RemoveAsync(command.Pool, names, cancellationToken),
+            var compensated = await steps.CompensateAsync(() => RemoveAsync(command.Pool, names, keepRoute: command.WithoutRoute, cancellationToken),
                 "route, schema, role and secret removed", onProgress, logger, names.TenantId);
             return new SharedProvisioningOutcome.Failed(failure.Step, reason, compensated);
         }
@@ -97,14 +100,20 @@ public sealed class SharedTenantProvisioner(
         return suspended ? $"route {route.Hostname} answers 503; data untouched" : $"route {route.Hostname} serves the tenant again";
     }
 
-    /// <summary>Removes route, schema, role and secret; true when all of it is gone. Rides out a database restart (all of it is idempotent).</summary>
-    public Task<bool> RemoveAsync(string pool, TenantNames names, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Removes route, schema, role and secret; true when all of it is gone. Rides out a database restart (all of it is
+    /// idempotent). <paramref name="keepRoute"/>: the route serves the tenant's other side (a tier change), so it stays.
+    /// </summary>
+    public Task<bool> RemoveAsync(string pool, TenantNames names, bool keepRoute, CancellationToken cancellationToken) =>
         TransientRetry.RunAsync(async () =>
         {
-            await routes.RemoveRouteAsync(names.TenantId, cancellationToken);
+            if (!keepRoute)
+            {
+                await routes.RemoveRouteAsync(names.TenantId, cancellationToken);
+            }
             await schemas.DropTenantAsync(pool, names, cancellationToken);
             await secrets.DeleteAsync(names.TenantId, cancellationToken);
             var (schema, role) = await schemas.ExistsAsync(pool, names, cancellationToken);
-            return !schema && !role && !await routes.RouteExistsAsync(names.TenantId, cancellationToken);
+            return !schema && !role && (keepRoute || !await routes.RouteExistsAsync(names.TenantId, cancellationToken));
         }, cancellationToken);
 }

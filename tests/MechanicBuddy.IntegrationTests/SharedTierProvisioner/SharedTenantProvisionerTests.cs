@@ -207,8 +207,8 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
         var provisioner = services.GetRequiredService<SharedTenantProvisioner>();
         var names = new TenantNames(command.TenantId);
 
-        Assert.True(await provisioner.RemoveAsync("default", names, CancellationToken.None));
-        Assert.True(await provisioner.RemoveAsync("default", names, CancellationToken.None));
+        Assert.True(await provisioner.RemoveAsync("default", names, keepRoute: false, CancellationToken.None));
+        Assert.True(await provisioner.RemoveAsync("default", names, keepRoute: false, CancellationToken.None));
 
         Assert.False((await PoolInspector.InspectAsync(fixture.Pool, fixture.SecretsDirectory, command.TenantId)).Any);
         using var request = EdgeRequest.Get($"{command.TenantId}.{SharedPoolFixture.BaseDomain}");

@@ -365,13 +365,13 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
         var progress = new List<ProvisioningProgress>();
 
-        var removed = await platform.RemoveAsync(plan.Names.TenantId, p => { progress.Add(p); return Task.CompletedTask; }, CancellationToken.None);
+        var removed = await platform.RemoveAsync(plan.Names.TenantId, keepRoute: false, p => { progress.Add(p); return Task.CompletedTask; }, CancellationToken.None);
 
         Assert.True(removed);
         Assert.StartsWith($"uninstall {ns} -n {ns} --wait", _helm.Calls[^1], StringComparison.Ordinal);
         Assert.Null(_api.Get("namespaces", null, ns));
         Assert.Equal(("Deprovision", ProvisioningProgress.Completed), (progress.Single().Step, progress.Single().Outcome));
         // Removing again is not an error.
-        Assert.True(await platform.RemoveAsync(plan.Names.TenantId, _ => Task.CompletedTask, CancellationToken.None));
+        Assert.True(await platform.RemoveAsync(plan.Names.TenantId, keepRoute: false, _ => Task.CompletedTask, CancellationToken.None));
     }
 }

@@ -12,6 +12,9 @@ public static class HelmValues
 {
     public const string TlsSecretName = "tenant-tls";
     public const string PostgresClusterName = "postgres";
+    /// <summary>The database CloudNativePG bootstraps and the secret holding its owner's credentials (templates/postgres-cluster.yaml, secrets.yaml).</summary>
+    public const string PostgresDatabase = "mechanicbuddy";
+    public const string PostgresAppSecret = "postgres-app";
     public const string ApiName = "api";
     public const string WebName = "web";
     public const string IngressName = "tenant";

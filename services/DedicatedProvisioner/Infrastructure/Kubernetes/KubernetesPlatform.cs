@@ -5,6 +5,7 @@ using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
@@ -101,7 +102,7 @@ public sealed class KubernetesPlatform(
             var reason = StepRunner.Describe(failure);
             logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; removing release and namespace", names.TenantId, failure.Step, reason);
             await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
-            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, _ => Task.CompletedTask, cancellationToken),
+            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, keepRoute: false, _ => Task.CompletedTask, cancellationToken),
                 "release uninstalled and namespace deleted", onProgress, logger, names.TenantId);
             return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
         }
@@ -169,7 +170,35 @@ public sealed class KubernetesPlatform(
             : $"deployments {HelmValues.ApiName} ({limits.ApiReplicas}) and {HelmValues.WebName} ({limits.WebReplicas}) in {ns} scaled back";
     }
 
-    public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tenant's CloudNativePG cluster through its read-write service (postgres-rw: always the primary), as the
+    /// database owner whose credentials the chart keeps in the postgres-app secret. The shop tables belong to that
+    /// owner, so on this platform the read-only window is kept by the trigger alone.
+    /// </summary>
+    public async Task<TenantDatabaseAccess> OpenDatabaseAsync(string tenantId, string? ns, CancellationToken cancellationToken)
+    {
+        var names = new TenantNames(tenantId);
+        ns ??= names.DedicatedNamespace;
+        var owned = await namespaces.ReadAsync(ns, cancellationToken);
+        if (owned is null || !TenantNamespaces.BelongsTo(owned, tenantId))
+        {
+            throw new InvalidOperationException(owned is null ? $"namespace {ns} does not exist" : $"namespace {ns} is not labelled for tenant {tenantId}");
+        }
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(HelmValues.PostgresAppSecret, ns, cancellationToken: cancellationToken);
+        string Field(string key) => secret.Data is { } data && data.TryGetValue(key, out var value)
+            ? System.Text.Encoding.UTF8.GetString(value)
+            : throw new InvalidOperationException($"secret {HelmValues.PostgresAppSecret} in {ns} has no '{key}'");
+        var host = $"{HelmValues.PostgresClusterName}-rw.{ns}.svc";
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = host, Port = 5432, Database = HelmValues.PostgresDatabase, Username = Field("username"), Password = Field("password"),
+            SslMode = SslMode.Prefer, Pooling = false,
+        }.ConnectionString;
+        return new TenantDatabaseAccess(NpgsqlDataSource.Create(connectionString), names.Schema, Field("username"), $"CloudNativePG service {host}");
+    }
+
+    /// <summary>The route of a Kubernetes tenant is its Ingress, which goes with the namespace; <paramref name="keepRoute"/> changes nothing here.</summary>
+    public async Task<bool> RemoveAsync(string tenantId, bool keepRoute, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
     {
         var names = new Tenancy.TenantNames(tenantId);
         var ns = names.DedicatedNamespace;

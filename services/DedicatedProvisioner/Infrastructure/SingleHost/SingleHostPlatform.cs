@@ -7,6 +7,7 @@ using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
@@ -38,8 +39,11 @@ public sealed class SingleHostPlatform(
         try
         {
             var route = RouteOf(names.TenantId, plan.DefaultHostname, plan.CustomDomain);
-            var routing = steps.RunAsync(ConfigureRouting, $"route {string.Join(", ", route.AllHostnames)} → API/Web with X-Tenant-ID", onProgress,
-                cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
+            // A tier change's target gets its route only at the switch, when the data is in it.
+            var routing = plan.Command.WithoutRoute
+                ? Task.CompletedTask
+                : steps.RunAsync(ConfigureRouting, $"route {string.Join(", ", route.AllHostnames)} → API/Web with X-Tenant-ID", onProgress,
+                    cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
             await Task.WhenAll(building, routing);
             return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: []);
@@ -49,7 +53,7 @@ public sealed class SingleHostPlatform(
             var reason = StepRunner.Describe(failure);
             logger.LogWarning("Dedicated provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
             await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
-            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, _ => Task.CompletedTask, cancellationToken),
+            var removed = await steps.CompensateAsync(() => RemoveAsync(names.TenantId, keepRoute: plan.Command.WithoutRoute, _ => Task.CompletedTask, cancellationToken),
                 "instance, route and secrets removed", onProgress, logger, names.TenantId);
             return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
         }
@@ -102,20 +106,37 @@ public sealed class SingleHostPlatform(
         return command.Suspended ? $"{hosts} answer 503; instance and data untouched" : $"{hosts} serve the tenant again";
     }
 
-    public async Task<bool> RemoveAsync(string tenantId, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    public async Task<TenantDatabaseAccess> OpenDatabaseAsync(string tenantId, string? ns, CancellationToken cancellationToken)
+    {
+        var names = new TenantNames(tenantId);
+        if (!Directory.Exists(instances.DirectoryOf(tenantId)))
+        {
+            throw new InvalidOperationException($"tenant {tenantId} has no PostgreSQL instance on this host");
+        }
+        await instances.StartAsync(tenantId, cancellationToken);
+        var password = await secrets.GetOrCreateSecretAsync(tenantId, SuperuserSecret, cancellationToken);
+        var connectionString = instances.ConnectionString(tenantId, InstanceDatabase.Database, PostgresInstances.Superuser, password);
+        return new TenantDatabaseAccess(NpgsqlDataSource.Create(connectionString), names.Schema, names.Role,
+            $"instance {names.DedicatedNamespace} (port {instances.PortOf(tenantId)})");
+    }
+
+    public async Task<bool> RemoveAsync(string tenantId, bool keepRoute, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
     {
         var port = instances.PortOf(tenantId);
-        await TransientRetry.RunAsync(() => routes.RemoveRouteAsync(tenantId, cancellationToken), cancellationToken);
+        if (!keepRoute)
+        {
+            await TransientRetry.RunAsync(() => routes.RemoveRouteAsync(tenantId, cancellationToken), cancellationToken);
+        }
         await instances.RemoveAsync(tenantId, cancellationToken);
         await secrets.DeleteAsync(tenantId, cancellationToken);
 
         var instanceGone = !Directory.Exists(instances.DirectoryOf(tenantId))
             && (port is not { } p || !await PostgresInstances.IsListeningAsync(options.Value.SingleHost.ListenAddress, p, cancellationToken));
-        var routeGone = !await routes.RouteExistsAsync(tenantId, cancellationToken);
+        var routeGone = keepRoute || !await routes.RouteExistsAsync(tenantId, cancellationToken);
         var secretsGone = !await secrets.ExistsAsync(tenantId, cancellationToken);
         await onProgress(steps.Progress(Deprovision, instanceGone && routeGone && secretsGone ? ProvisioningProgress.Completed : ProvisioningProgress.Failed,
             $"instance {new TenantNames(tenantId).DedicatedNamespace}{(port is { } used ? $" (port {used})" : "")} {(instanceGone ? "stopped and deleted" : "STILL PRESENT")}, " +
-            $"route {(routeGone ? "removed" : "STILL PRESENT")}, secrets {(secretsGone ? "deleted" : "STILL PRESENT")}"));
+            $"route {(keepRoute ? "kept (it serves the tenant's new tier)" : routeGone ? "removed" : "STILL PRESENT")}, secrets {(secretsGone ? "deleted" : "STILL PRESENT")}"));
         return instanceGone && routeGone && secretsGone;
     }
 }
