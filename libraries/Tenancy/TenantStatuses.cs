@@ -14,4 +14,16 @@ public static class TenantStatuses
     /// <summary>The route is being switched to 503 (suspend) or back (resume).</summary>
     public const string Suspending = "Suspending";
     public const string Resuming = "Resuming";
+
+    /// <summary>A tier change, one state per phase; the tenant is still served from its old side until the switch.</summary>
+    public const string TierProvisioningTarget = "TierProvisioningTarget";
+    public const string TierFreezingSource = "TierFreezingSource";
+    public const string TierCopyingData = "TierCopyingData";
+    public const string TierVerifyingData = "TierVerifyingData";
+    public const string TierSwitchingRoute = "TierSwitchingRoute";
+    /// <summary>A tier change failed or timed out: the source is made writable again and the partial target removed.</summary>
+    public const string TierRollingBack = "TierRollingBack";
+
+    public static readonly IReadOnlyList<string> ChangingTier =
+        [TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack];
 }

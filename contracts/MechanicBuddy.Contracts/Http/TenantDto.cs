@@ -24,4 +24,19 @@ public record TenantDto
     public DateTimeOffset? DeprovisionedAt { get; init; }
     public DateTimeOffset? SuspendedAt { get; init; }
     public string? SuspendReason { get; init; }
+    /// <summary>During a tier change: the tier asked for (Status names the phase).</summary>
+    public string? TargetTier { get; init; }
+    /// <summary>Why the last tier change was rolled back; cleared when the next one starts.</summary>
+    public string? TierChangeError { get; init; }
+    /// <summary>After a tier change: the old side, kept read-only until <see cref="OldSide.RemoveAt"/>.</summary>
+    public OldSide? Retiring { get; init; }
+
+    public record OldSide
+    {
+        public required string DeploymentMode { get; init; }
+        public string? Platform { get; init; }
+        public string? Pool { get; init; }
+        public string? Namespace { get; init; }
+        public DateTimeOffset? RemoveAt { get; init; }
+    }
 }

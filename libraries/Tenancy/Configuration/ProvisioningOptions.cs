@@ -22,6 +22,8 @@ public sealed class ProvisioningOptions
 
     public ProvisioningTimeoutOptions Timeouts { get; set; } = new();
 
+    public TierChangeOptions TierChange { get; set; } = new();
+
     public Dictionary<string, TierResourceLimits> TierResourceLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         ["professional"] = new()

@@ -28,6 +28,10 @@ public sealed class ProvisioningOptionsValidator(bool requirePoolConnectionStrin
         {
             errors.Add("Provisioning:FreeTier:Pools: pool names must be unique");
         }
+        if (options.TierChange.PhaseSeconds < 1 || options.TierChange.GracePeriodSeconds < 0)
+        {
+            errors.Add("Provisioning:TierChange: PhaseSeconds must be at least 1 and GracePeriodSeconds at least 0");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using k8s;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Consumers;

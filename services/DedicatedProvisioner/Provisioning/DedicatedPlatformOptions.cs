@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using System.ComponentModel.DataAnnotations;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
@@ -17,10 +18,4 @@ public sealed class DedicatedPlatformOptions
 
     public string Resolve(KubernetesOptions kubernetes) =>
         string.IsNullOrEmpty(Platform) ? (kubernetes.IsConfigured ? DedicatedPlatforms.Kubernetes : DedicatedPlatforms.SingleHost) : Platform;
-}
-
-public static class DedicatedPlatforms
-{
-    public const string Kubernetes = "kubernetes";
-    public const string SingleHost = "single-host";
 }

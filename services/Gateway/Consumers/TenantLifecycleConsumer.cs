@@ -3,10 +3,13 @@ using MechanicBuddy.Contracts;
 
 namespace MechanicBuddy.Gateway.Consumers;
 
-/// <summary>Wakes waiting requests when a tenant becomes Active, Failed, Deprovisioned, Suspended or is resumed. Bound to a queue of this Gateway instance only.</summary>
+/// <summary>
+/// Wakes waiting requests when a tenant becomes Active, Failed, Deprovisioned, Suspended, is resumed, or a tier change
+/// ends (done or rolled back). Bound to a queue of this Gateway instance only.
+/// </summary>
 public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier, ILogger<TenantLifecycleConsumer> logger) :
     IConsumer<TenantProvisioned>, IConsumer<TenantProvisioningFailed>, IConsumer<TenantDeprovisioned>,
-    IConsumer<TenantSuspended>, IConsumer<TenantResumed>
+    IConsumer<TenantSuspended>, IConsumer<TenantResumed>, IConsumer<TenantTierChanged>, IConsumer<TenantTierChangeRolledBack>
 {
     public Task Consume(ConsumeContext<TenantProvisioned> context) => Wake(context.Message.TenantId);
 
@@ -17,6 +20,10 @@ public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier, I
     public Task Consume(ConsumeContext<TenantSuspended> context) => Wake(context.Message.TenantId);
 
     public Task Consume(ConsumeContext<TenantResumed> context) => Wake(context.Message.TenantId);
+
+    public Task Consume(ConsumeContext<TenantTierChanged> context) => Wake(context.Message.TenantId);
+
+    public Task Consume(ConsumeContext<TenantTierChangeRolledBack> context) => Wake(context.Message.TenantId);
 
     Task Wake(string tenantId)
     {

@@ -6,14 +6,17 @@ namespace MechanicBuddy.Gateway.Drift;
 /// <summary>
 /// Compares the registry with what the workers found. An Active tenant must have every piece of its path (shared:
 /// schema, role, route, secret; single host: a listening instance, route, secret; Kubernetes: its namespace); a tenant
-/// that is Failed, Deprovisioned or unknown must have none. Tenants mid-way (Provisioning, Compensating,
-/// Deprovisioning) are listed, not judged. A piece is called missing only when the worker that answers for the tenant's
+/// that is Failed, Deprovisioned or unknown must have none; the old side of a tier change in its grace period may still
+/// be there. Tenants mid-way (Provisioning, Compensating, Deprovisioning, suspension and tier-change phases) are listed, not judged. A piece is called missing only when the worker that answers for the tenant's
 /// deployment mode answered: an unreachable worker is reported as such, not as everything of its tenants gone.
 /// </summary>
 public static class DriftCheck
 {
     static readonly string[] Transitional =
-        [TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.Suspending, TenantStatuses.Resuming];
+    [
+        TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.Suspending, TenantStatuses.Resuming,
+        .. TenantStatuses.ChangingTier,
+    ];
 
     public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
         DateTimeOffset now, string? onlyTenant = null)
@@ -49,7 +52,11 @@ public static class DriftCheck
                     missing.Add(new DriftFinding { TenantId = tenant.Id, Status = tenant.Status, Kind = kind, Location = piece.Location, Detail = piece.Detail });
                 }
             }
-            orphaned.AddRange(pieces.Where(p => !expected.Contains(p.Kind) || (p.Kind is "schema" or "role" && p.Location != $"pool {tenant.Pool}"))
+            // The old side of a tier change, in its grace period, is expected too (not judged missing: it is on its way out).
+            var retiring = tenant.Retiring is { } old ? tenant with { DeploymentMode = old.DeploymentMode, Platform = old.Platform, Pool = old.Pool } : null;
+            var allowed = retiring is null ? expected : [.. expected, .. ExpectedKinds(retiring)];
+            var pools = new[] { tenant.Pool, retiring?.Pool }.Where(p => p is not null).Select(p => $"pool {p}").ToList();
+            orphaned.AddRange(pieces.Where(p => !allowed.Contains(p.Kind) || (p.Kind is "schema" or "role" && !pools.Contains(p.Location)))
                 .Select(p => Finding(p, tenant.Status)));
         }
         // Pieces named for tenants the registry has never heard of.
@@ -73,7 +80,7 @@ public static class DriftCheck
     static string[] ExpectedKinds(TenantDto tenant) => tenant switch
     {
         { DeploymentMode: DeploymentModes.Shared } => ["schema", "role", "route", "secret"],
-        { DeploymentMode: DeploymentModes.Dedicated, Platform: "kubernetes" } => ["namespace"],
+        { DeploymentMode: DeploymentModes.Dedicated, Platform: DedicatedPlatforms.Kubernetes } => ["namespace"],
         { DeploymentMode: DeploymentModes.Dedicated } => ["instance", "route", "secret"],
         _ => [],
     };

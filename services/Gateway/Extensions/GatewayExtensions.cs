@@ -69,6 +69,7 @@ public static class GatewayExtensions
         builder.AddMechanicBuddyBus(x =>
         {
             x.AddRequestClient<ProvisionTenant>();
+            x.AddRequestClient<ChangeTenantTier>();
             // This instance's own auto-delete queue: every Gateway hears every lifecycle event to wake its waiters.
             x.AddConsumer<TenantLifecycleConsumer>().ExcludeFromConfigureEndpoints();
         }, (context, cfg) => cfg.ReceiveEndpoint(new TemporaryEndpointDefinition("gateway-lifecycle"), e => e.ConfigureConsumer<TenantLifecycleConsumer>(context)));
@@ -87,6 +88,7 @@ public static class GatewayExtensions
         app.MapProvisioning();
         app.MapTenants();
         app.MapSuspension();
+        app.MapTierChanges();
         app.MapDrift();
         return app;
     }

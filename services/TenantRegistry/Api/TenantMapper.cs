@@ -31,6 +31,11 @@ public static class TenantMapper
         DeprovisionedAt = saga.DeprovisionedAt,
         SuspendedAt = saga.SuspendedAt,
         SuspendReason = saga.SuspendReason,
+        TargetTier = saga.TargetTier,
+        TierChangeError = saga.TierChangeError,
+        Retiring = saga.Retired is { } old
+            ? new TenantDto.OldSide { DeploymentMode = old.DeploymentMode, Platform = old.Platform, Pool = old.Pool, Namespace = old.Namespace, RemoveAt = saga.RetireAt }
+            : null,
     };
 
     public static TenantProvisioningResult ToResult(TenantState saga, IReadOnlyList<ProvisioningLogEntry> log, ProvisioningOptions options, DateTimeOffset now)

@@ -9,8 +9,9 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
 /// <summary>
 /// Timeouts without a delayed-message plugin: deadlines live in the saga table (deadline_at), and this watcher tells the
-/// saga about every provisioning past its deadline, and about every removal (compensation, deprovisioning) a worker has
-/// not confirmed in time. It repeats itself each round until the saga has moved on, so a
+/// saga about every provisioning or tier-change phase past its deadline, about every removal (compensation,
+/// deprovisioning, rollback) a worker has not confirmed in time, and about the old side of a tier change whose grace
+/// period is over. It repeats itself each round until the saga has moved on, so a
 /// lost message or a registry restart only delays the timeout by a round; the saga handles the first and ignores the rest.
 /// </summary>
 public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOptions<ProvisioningOptions> options, ILogger<DeadlineWatcher> logger)
@@ -36,11 +37,24 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
         }
     }
 
+    /// <summary>States whose deadline ends the work in progress: provisioning, and each phase of a tier change up to the switch.</summary>
+    static readonly string[] BuildingStates =
+    [
+        TenantStatuses.Provisioning, TenantStatuses.TierProvisioningTarget, TenantStatuses.TierFreezingSource, TenantStatuses.TierCopyingData,
+        TenantStatuses.TierVerifyingData, TenantStatuses.TierSwitchingRoute,
+    ];
+
+    /// <summary>States whose deadline means "a removal is due or overdue": compensation, deprovisioning, a rollback, and the old side of a tier change after its grace period.</summary>
+    static readonly string[] RemovalStates =
+        [TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.TierRollingBack, TenantStatuses.Active, TenantStatuses.Suspended];
+
+    public static IEnumerable<string> WatchedStates => BuildingStates.Concat(RemovalStates);
+
     public async Task<int> PublishExpiredAsync(CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
             "SELECT correlation_id, tenant_id, deadline_at, current_state FROM tenant_sagas WHERE current_state = ANY(@states) AND deadline_at < now() LIMIT 500");
-        command.Parameters.AddWithValue("states", new[] { TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning });
+        command.Parameters.AddWithValue("states", WatchedStates.ToArray());
         var expired = new List<(Guid CorrelationId, string TenantId, DateTimeOffset DeadlineAt, string State)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -51,9 +65,9 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
         }
         foreach (var (correlationId, tenantId, deadlineAt, state) in expired)
         {
-            if (state == TenantStatuses.Provisioning)
+            if (BuildingStates.Contains(state))
             {
-                logger.LogWarning("Tenant {TenantId} passed its provisioning deadline {Deadline}", tenantId, deadlineAt);
+                logger.LogWarning("Tenant {TenantId} ({State}) passed its deadline {Deadline}", tenantId, state, deadlineAt);
                 await bus.Publish(new ProvisioningTimedOut { CorrelationId = correlationId, TenantId = tenantId, DeadlineAt = deadlineAt }, cancellationToken);
             }
             else

@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,12 +13,13 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
             """
             SELECT tenant_id FROM tenant_sagas
             WHERE company_key = @company AND owner_email_key = @email AND tenant_id <> @tenant
-              AND current_state IN ('Provisioning', 'Active', 'Suspended', 'Deprovisioning')
+              AND NOT (current_state = ANY(@ended))
             LIMIT 1
             """);
         command.Parameters.AddWithValue("company", ShopKeys.Company(companyName));
         command.Parameters.AddWithValue("email", ShopKeys.Email(ownerEmail));
         command.Parameters.AddWithValue("tenant", tenantId);
+        command.Parameters.AddWithValue("ended", new[] { TenantStatuses.Failed, TenantStatuses.Deprovisioned, TenantStatuses.Compensating });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 

@@ -115,6 +115,7 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
                     saga.Schema = context.Message.Schema;
                     saga.HelmRelease = null;
                     saga.ProvisionedAt = context.Message.CompletedAt;
+                    saga.DeadlineAt = null;
                 })
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
@@ -137,6 +138,7 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
                     saga.Namespace = context.Message.Namespace;
                     saga.HelmRelease = context.Message.HelmRelease;
                     saga.ProvisionedAt = context.Message.CompletedAt;
+                    saga.DeadlineAt = null;
                 })
                 .AppendSteps(message => message.Steps)
                 .AppendLog("UpdateTenantRecord", "completed", context =>
@@ -209,9 +211,11 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
                         .AppendLog("Retry", "failed", context => $"retry refused: {context.Saga.RejectionReason}")
                         .Then(context => context.Saga.RejectionCode = context.Saga.RejectionReason = null)));
 
-        // A suspended tenant is removed like an active one (its route, suspended or not, goes with it).
+        // A suspended tenant is removed like an active one (its route, suspended or not, goes with it); the old side of
+        // a tier change still in its grace period goes too.
         During(Active, Failed, Suspended,
             When(DeprovisionRequested)
+                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(context => context.Saga.Retired!, options.Value.Timeouts))
                 .IfElse(context => context.Saga.Pool is not null,
                     shared => shared
                         .SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
@@ -241,14 +245,15 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
                         .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                         .TransitionTo(Deprovisioned))));
 
+        // The old side of a tier change, removed beside the tenant, reports the same events: those are not the tenant's (see DefineRetirement).
         During(Deprovisioning,
-            When(SharedDeprovisioned)
+            When(SharedDeprovisioned, context => context.Saga.Retired?.DeploymentMode != DeploymentModes.Shared)
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
                 .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned),
-            When(DedicatedDeprovisioned)
+            When(DedicatedDeprovisioned, context => context.Saga.Retired?.DeploymentMode != DeploymentModes.Dedicated)
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
                 .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
@@ -258,9 +263,11 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
         During(Compensating, Deprovisioning,
             When(RemovalOverdue)
                 .AppendLog("RemovalOverdue", "started", context => $"removal not confirmed by {context.Message.DeadlineAt:u}; sending it again")
+                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(context => context.Saga.Retired!, options.Value.Timeouts))
                 .RemoveWhatWasBuilt(options.Value.Timeouts));
 
         DefineSuspension();
+        DefineTierChange(options.Value);
 
         SetCompletedWhenFinalized();
     }

@@ -40,6 +40,22 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     public DateTimeOffset? SuspendedAt { get; set; }
     public string? SuspendReason { get; set; }
 
+    /// <summary>Tier changes so far; numbers the commands of each, so a late message of an older one is recognised.</summary>
+    public int TierChangeCount { get; set; }
+    /// <summary>During a tier change: the tier asked for and the side being built for it.</summary>
+    public string? TargetTier { get; set; }
+    public TenantSide? Target { get; set; }
+    /// <summary>During a tier change: the source was told to go read-only / the route was told to switch (what a rollback undoes).</summary>
+    public bool SourceFreezeSent { get; set; }
+    public bool RouteSwitchSent { get; set; }
+    /// <summary>During a rollback: what is still to be undone ("target", "unfreeze", "route").</summary>
+    public List<string> RollbackPending { get; set; } = [];
+    /// <summary>Why the last tier change was rolled back (cleared by the next one).</summary>
+    public string? TierChangeError { get; set; }
+    /// <summary>After a tier change: the old side, read-only, removed once <see cref="RetireAt"/> passes.</summary>
+    public TenantSide? Retired { get; set; }
+    public DateTimeOffset? RetireAt { get; set; }
+
     /// <summary>While provisioning: when the registry gives up on it (Provisioning:Timeouts).</summary>
     public DateTimeOffset? DeadlineAt { get; set; }
 

@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using Microsoft.Extensions.Options;
 

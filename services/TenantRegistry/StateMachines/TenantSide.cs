@@ -1,0 +1,54 @@
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+/// <summary>
+/// Where a tenant lives on one path: during a tier change the target being built, after it the old side kept for the
+/// grace period. The tenant's own (flat, seed-shaped) fields always describe the side that serves it.
+/// </summary>
+public sealed class TenantSide
+{
+    public string DeploymentMode { get; set; } = "";
+    public string? Platform { get; set; }
+    public string? Pool { get; set; }
+    public string? Schema { get; set; }
+    public string? Namespace { get; set; }
+    public string? HelmRelease { get; set; }
+    public string? TenantUrl { get; set; }
+    public string? ApiUrl { get; set; }
+
+    /// <summary>Removing this side leaves the tenant's route alone: the other side serves the same route (nginx file, NPM host).</summary>
+    public bool KeepRoute { get; set; }
+
+    public static TenantSide CurrentOf(TenantState saga) => new()
+    {
+        DeploymentMode = saga.DeploymentMode ?? DeploymentModes.Shared,
+        Platform = saga.Platform,
+        Pool = saga.Pool,
+        Schema = saga.Schema,
+        Namespace = saga.Namespace,
+        HelmRelease = saga.HelmRelease,
+        TenantUrl = saga.TenantUrl,
+        ApiUrl = saga.ApiUrl,
+    };
+
+    /// <summary>Makes this side the one that serves the tenant.</summary>
+    public void ApplyTo(TenantState saga)
+    {
+        saga.DeploymentMode = DeploymentMode;
+        saga.Platform = Platform;
+        saga.Pool = Pool;
+        saga.Schema = Schema;
+        saga.Namespace = Namespace;
+        saga.HelmRelease = HelmRelease;
+        saga.TenantUrl = TenantUrl;
+        saga.ApiUrl = ApiUrl;
+    }
+
+    public TenantDataLocation Location => new() { DeploymentMode = DeploymentMode, Pool = Pool, Namespace = Namespace };
+
+    public string Describe() => DeploymentMode == DeploymentModes.Shared
+        ? $"shared pool {Pool}"
+        : $"dedicated {Namespace}{(Platform is { } platform ? $" ({platform})" : "")}";
+}

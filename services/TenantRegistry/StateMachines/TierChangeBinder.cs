@@ -1,0 +1,198 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+/// <summary>The commands a tier change gives the workers (through the transactional outbox) and the bookkeeping of its rollback.</summary>
+public static class TierChangeBinder
+{
+    /// <summary>What a rollback still waits for: the partial target's removal, the source's unfreeze, the route given back.</summary>
+    public const string PendingTarget = "target";
+    public const string PendingUnfreeze = "unfreeze";
+    public const string PendingRoute = "route";
+
+    static DateTimeOffset Now<T>(BehaviorContext<TenantState, T> context) where T : class =>
+        context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow();
+
+    /// <summary>Builds the target side without a route (the route keeps serving the source until the switch), under the path's provisioning deadline.</summary>
+    public static EventActivityBinder<TenantState, T> BuildTarget<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder.IfElse(context => context.Saga.Target!.DeploymentMode == DeploymentModes.Shared,
+                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => new ProvisionSharedTenant
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    TenantId = context.Saga.TenantId,
+                    CompanyName = context.Saga.CompanyName,
+                    SubscriptionTier = context.Saga.TargetTier!,
+                    OwnerEmail = context.Saga.OwnerEmail,
+                    AdminPasswordHash = context.Saga.AdminPasswordHash,
+                    Pool = context.Saga.Target!.Pool!,
+                    TierChange = context.Saga.TierChangeCount,
+                    WithoutRoute = true,
+                }),
+                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    TenantId = context.Saga.TenantId,
+                    CompanyName = context.Saga.CompanyName,
+                    SubscriptionTier = context.Saga.TargetTier!,
+                    OwnerEmail = context.Saga.OwnerEmail,
+                    CustomDomain = context.Saga.CustomDomain,
+                    AdminPasswordHash = context.Saga.AdminPasswordHash,
+                    TierChange = context.Saga.TierChangeCount,
+                    WithoutRoute = true,
+                }))
+            .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(context.Saga.Target!.DeploymentMode));
+
+    /// <summary>Sends one data phase (source = the side serving the tenant, target = the side being built); with a deadline unless it is part of a rollback.</summary>
+    public static EventActivityBinder<TenantState, T> MoveData<T>(this EventActivityBinder<TenantState, T> binder, string phase, TimeSpan? deadline)
+        where T : class =>
+        binder
+            .Then(context => context.Saga.SourceFreezeSent |= phase == TenantDataPhases.Freeze)
+            .SendViaOutbox(QueueNames.MoveTenantData, context => new MoveTenantData
+            {
+                CorrelationId = context.Saga.CorrelationId,
+                TenantId = context.Saga.TenantId,
+                TierChange = context.Saga.TierChangeCount,
+                Phase = phase,
+                Source = TenantSide.CurrentOf(context.Saga).Location,
+                Target = context.Saga.Target?.Location,
+            })
+            .If(_ => deadline is not null, timed => timed.Then(context => context.Saga.DeadlineAt = Now(context) + deadline!.Value));
+
+    /// <summary>Makes the given side's worker serve the tenant's route (the switch, or giving the route back in a rollback).</summary>
+    public static EventActivityBinder<TenantState, T> SetAccessOf<T>(this EventActivityBinder<TenantState, T> binder,
+        Func<BehaviorContext<TenantState, T>, TenantSide> side, Func<BehaviorContext<TenantState, T>, string> tier)
+        where T : class =>
+        binder.IfElse(context => side(context).DeploymentMode == DeploymentModes.Shared,
+            shared => shared.SendViaOutbox(QueueNames.SetSharedTenantAccess, context => ServeCommand(context.Saga, side(context), tier(context))),
+            dedicated => dedicated.SendViaOutbox(QueueNames.SetDedicatedTenantAccess, context => ServeCommand(context.Saga, side(context), tier(context))));
+
+    static SetTenantAccess ServeCommand(TenantState saga, TenantSide side, string tier) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        TenantId = saga.TenantId,
+        Suspended = false,
+        SubscriptionTier = tier,
+        CustomDomain = saga.CustomDomain,
+        Namespace = side.Namespace,
+    };
+
+    /// <summary>Removes one side of the tenant (the same idempotent removal commands deprovisioning uses), with a confirmation deadline.</summary>
+    public static EventActivityBinder<TenantState, T> RemoveSide<T>(this EventActivityBinder<TenantState, T> binder,
+        Func<BehaviorContext<TenantState, T>, TenantSide> side, ProvisioningTimeoutOptions timeouts, bool keepRoute = false)
+        where T : class =>
+        binder.IfElse(context => side(context).DeploymentMode == DeploymentModes.Shared,
+                shared => shared.SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    TenantId = context.Saga.TenantId,
+                    Pool = side(context).Pool!,
+                    KeepRoute = keepRoute || side(context).KeepRoute,
+                }),
+                dedicated => dedicated.SendViaOutbox(QueueNames.DeprovisionDedicatedTenant, context => new DeprovisionDedicatedTenant
+                {
+                    CorrelationId = context.Saga.CorrelationId,
+                    TenantId = context.Saga.TenantId,
+                    Namespace = side(context).Namespace!,
+                    HelmRelease = side(context).HelmRelease,
+                    KeepRoute = keepRoute || side(context).KeepRoute,
+                }))
+            .AwaitRemoval(timeouts);
+
+    /// <summary>Starts a rollback: records why, and undoes what was done (target, freeze); the route follows once the target is gone.</summary>
+    public static EventActivityBinder<TenantState, T> RollBack<T>(this EventActivityBinder<TenantState, T> binder,
+        string step, Func<BehaviorContext<TenantState, T>, string> reason, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder.RollBack(_ => step, reason, timeouts);
+
+    public static EventActivityBinder<TenantState, T> RollBack<T>(this EventActivityBinder<TenantState, T> binder,
+        Func<BehaviorContext<TenantState, T>, string> step, Func<BehaviorContext<TenantState, T>, string> reason, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder
+            .Then(context =>
+            {
+                var saga = context.Saga;
+                saga.TierChangeError = $"{step(context)}: {reason(context)}";
+                saga.RollbackPending = saga.SourceFreezeSent ? [PendingTarget, PendingUnfreeze] : [PendingTarget];
+            })
+            .AppendLog("TierRollback", "started", context =>
+                $"tier change {context.Saga.TierChangeCount} to {context.Saga.TargetTier} failed at {context.Saga.TierChangeError}; rolling back: " +
+                $"removing the target{(context.Saga.SourceFreezeSent ? ", making the source writable again" : "")}" +
+                $"{(context.Saga.RouteSwitchSent ? ", then giving the route back to the source" : "")}")
+            .SendRollbackCommands(timeouts);
+
+    /// <summary>(Re)sends whatever of the rollback is still pending, with a new confirmation deadline.</summary>
+    public static EventActivityBinder<TenantState, T> SendRollbackCommands<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder
+            // The target's removal never touches the route: if the switch got as far as writing it, the source's worker writes it back.
+            .If(context => context.Saga.RollbackPending.Contains(PendingTarget), target => target.RemoveSide(context => context.Saga.Target!, timeouts, keepRoute: true))
+            .If(context => context.Saga.RollbackPending.Contains(PendingUnfreeze), unfreeze => unfreeze.MoveData(TenantDataPhases.Unfreeze, deadline: null))
+            .If(context => context.Saga.RollbackPending.Contains(PendingRoute), route => route.GiveRouteBack())
+            .AwaitRemoval(timeouts);
+
+    /// <summary>The partial target is gone; only now is the route given back (a switch still running on the target's worker has ended).</summary>
+    public static EventActivityBinder<TenantState, T> TargetRemoved<T>(this EventActivityBinder<TenantState, T> binder)
+        where T : class =>
+        binder
+            .AppendLog("TierRollback", "compensated", context => $"partial target {context.Saga.Target!.Describe()} removed")
+            .Then(context =>
+            {
+                context.Saga.RollbackPending.Remove(PendingTarget);
+                if (context.Saga.RouteSwitchSent)
+                {
+                    context.Saga.RollbackPending.Add(PendingRoute);
+                }
+            })
+            .If(context => context.Saga.RollbackPending.Contains(PendingRoute), route => route.GiveRouteBack());
+
+    static EventActivityBinder<TenantState, T> GiveRouteBack<T>(this EventActivityBinder<TenantState, T> binder)
+        where T : class =>
+        binder.SetAccessOf(context => TenantSide.CurrentOf(context.Saga), context => context.Saga.SubscriptionTier);
+
+    /// <summary>Once nothing is pending: the tenant is Active on its old side, as before the change.</summary>
+    public static EventActivityBinder<TenantState, T> FinishRollbackWhenDone<T>(this EventActivityBinder<TenantState, T> binder, TenantProvisioningStateMachine machine)
+        where T : class =>
+        binder.If(context => context.Saga.RollbackPending.Count == 0, done => done
+            .PublishViaOutbox(context => new TenantTierChangeRolledBack
+            {
+                TenantId = context.Saga.TenantId,
+                OldTier = context.Saga.SubscriptionTier,
+                NewTier = context.Saga.TargetTier!,
+                Phase = context.Saga.TierChangeError!.Split(':')[0],
+                Reason = context.Saga.TierChangeError!,
+                RolledBackAt = Now(context),
+            })
+            .AppendLog("TierChange", "failed", context =>
+                $"rolled back ({context.Saga.TierChangeError}); still {context.Saga.SubscriptionTier} on {TenantSide.CurrentOf(context.Saga).Describe()}, writable")
+            .Then(context =>
+            {
+                var saga = context.Saga;
+                saga.Target = null;
+                saga.TargetTier = null;
+                saga.SourceFreezeSent = false;
+                saga.RouteSwitchSent = false;
+                saga.DeadlineAt = null;
+            })
+            .TransitionTo(machine.Active));
+
+    /// <summary>The old side of a finished tier change is gone (grace period over, or the tenant deprovisioned).</summary>
+    public static EventActivityBinder<TenantState, T> OldSideRemoved<T>(this EventActivityBinder<TenantState, T> binder)
+        where T : class =>
+        binder
+            .AppendLog("RetireOldSide", "completed", context => $"old side {context.Saga.Retired!.Describe()} removed")
+            .Then(context =>
+            {
+                var saga = context.Saga;
+                saga.Retired = null;
+                saga.RetireAt = null;
+                if (saga.CurrentState != TenantStatuses.Deprovisioning)
+                {
+                    saga.DeadlineAt = null;
+                }
+            });
+}
