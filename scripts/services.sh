@@ -10,7 +10,7 @@ VAR=${MB_VAR:-$root/var}
 CONFIGURATION=${MB_CONFIGURATION:-Release}
 SERVICES=(TenantRegistry SharedTierProvisioner DedicatedProvisioner Gateway)
 declare -A PORTS=([Gateway]=${MB_GATEWAY_PORT:-5100} [TenantRegistry]=${MB_REGISTRY_PORT:-5102} [SharedTierProvisioner]=${MB_SHARED_PORT:-5103} [DedicatedProvisioner]=${MB_DEDICATED_PORT:-5104})
-mkdir -p "$VAR/log" "$VAR/run" "$VAR/secrets"
+mkdir -p "$VAR/log" "$VAR/run" "$VAR/secrets" "$VAR/dedicated-secrets"
 
 signing_key() {
   local file=$VAR/auth-signing-key
@@ -63,7 +63,10 @@ start_service() {
   stop_service "$name"
   # exec: the background process is the service itself (its pid is the one recorded), and it holds no descriptor of
   # this script's output, so `scripts/up.sh | tee …` ends when up.sh does.
-  (cd "$root" && exec nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR") \
+  # Each worker keeps its own secret store: retiring one side of a tier change deletes that side's secrets only.
+  local secrets=$VAR/secrets
+  [ "$name" = DedicatedProvisioner ] && secrets=$VAR/dedicated-secrets
+  (cd "$root" && Secrets__Directory=$secrets exec nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR") \
     >>"$VAR/log/$name.log" 2>&1 </dev/null &
   echo $! > "$VAR/run/$name.pid"
 }

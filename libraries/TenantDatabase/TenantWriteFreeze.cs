@@ -62,11 +62,31 @@ public static class TenantWriteFreeze
         foreach (var table in ShopTables.All)
         {
             var t = $"{s}.{Quote(table)}";
-            await ExecuteAsync(connection, transaction, $"DROP TRIGGER IF EXISTS {Quote(TriggerName)} ON {t}", cancellationToken);
-            await using var owner = new NpgsqlCommand("SELECT tableowner FROM pg_tables WHERE schemaname = @schema AND tablename = @table", connection, transaction);
-            owner.Parameters.AddWithValue("schema", schema);
-            owner.Parameters.AddWithValue("table", table);
-            if (await owner.ExecuteScalarAsync(cancellationToken) is string current && current != tenantRole)
+            // Only what the freeze changed is undone: a table it never reached (a freeze that gave up) is not even locked,
+            // so the shop's own long transaction that made the freeze give up cannot block its undoing.
+            await using var state = new NpgsqlCommand(
+                """
+                SELECT t.tableowner, EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = format('%I.%I', t.schemaname, t.tablename)::regclass AND g.tgname = @trigger)
+                FROM pg_tables t WHERE t.schemaname = @schema AND t.tablename = @table
+                """, connection, transaction);
+            state.Parameters.AddWithValue("schema", schema);
+            state.Parameters.AddWithValue("table", table);
+            state.Parameters.AddWithValue("trigger", TriggerName);
+            string? current;
+            bool triggered;
+            await using (var reader = await state.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    continue;
+                }
+                (current, triggered) = (reader.GetString(0), reader.GetBoolean(1));
+            }
+            if (triggered)
+            {
+                await ExecuteAsync(connection, transaction, $"DROP TRIGGER IF EXISTS {Quote(TriggerName)} ON {t}", cancellationToken);
+            }
+            if (current != tenantRole)
             {
                 // The window's explicit grants go first, so the tenant's role ends up owning the table exactly as before.
                 await ExecuteAsync(connection, transaction, $"REVOKE ALL ON {t} FROM {Quote(tenantRole)}; ALTER TABLE {t} OWNER TO {Quote(tenantRole)}",

@@ -22,8 +22,7 @@ public sealed class TenantDataMismatchException(IReadOnlyList<string> difference
 public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<ProvisioningOptions> provisioning, ShopSchemaMigrator migrator,
     IOptions<FaultInjectionOptions> faults)
 {
-    /// <summary>How long the freeze waits for writes already under way (their locks) before it gives up and the change rolls back.</summary>
-    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(15);
+    TimeSpan LockTimeout => TimeSpan.FromSeconds(provisioning.Value.TierChange.FreezeLockTimeoutSeconds);
 
     /// <summary>Runs the command's phase; returns what was done, for the tenant's log.</summary>
     public async Task<string> RunAsync(MoveTenantData command, CancellationToken cancellationToken)
@@ -92,8 +91,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        var connection = new NpgsqlConnectionStringBuilder(target.DataSource.ConnectionString) { SearchPath = target.Schema };
-        await using var scoped = NpgsqlDataSource.Create(connection.ConnectionString);
+        await using var scoped = target.ScopedToSchema();
         // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
         await Task.Factory.StartNew(() => migrator.Migrate(scoped, target.Schema), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -108,6 +106,6 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         var names = new TenantNames(tenantId);
         var connectionString = provisioning.Value.FreeTier.Pool(pool).PostgresConnectionString
             ?? throw new InvalidOperationException($"shared pool '{pool}' has no connection string in this worker's Provisioning:FreeTier");
-        return new TenantDatabaseAccess(NpgsqlDataSource.Create(connectionString), names.Schema, names.Role, $"pool {pool} schema {names.Schema}");
+        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role, $"pool {pool} schema {names.Schema}");
     }
 }

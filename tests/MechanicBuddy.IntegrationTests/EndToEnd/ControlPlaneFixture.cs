@@ -23,10 +23,14 @@ public class ControlPlaneFixture : IAsyncLifetime
     public TestDatabase Pool { get; private set; } = null!;
     public RabbitVirtualHost Broker { get; private set; } = null!;
     public EchoBackend Echo { get; private set; } = null!;
+    /// <summary>Stands in for the API/Web the single-host platform routes dedicated tenants to.</summary>
+    public EchoBackend DedicatedEcho { get; private set; } = null!;
     public AuthOptions Auth { get; } = new() { SigningKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) };
     public string RegistryKey { get; } = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
     public ServiceProcess RegistryService => Services.Single(s => s.Name == "TenantRegistry");
     public string SecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-secrets");
+    /// <summary>The dedicated worker's own secret store (as in production: one store per worker).</summary>
+    public string DedicatedSecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-dedicated-secrets");
     public string TenantInstancesDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-tenants");
     public List<ServiceProcess> Services { get; } = [];
     public ServiceProcess Gateway => Services.Single(s => s.Name == "Gateway");
@@ -37,7 +41,8 @@ public class ControlPlaneFixture : IAsyncLifetime
         Registry = await TestDatabase.CreateAsync("mbt_registry");
         Pool = await TestDatabase.CreateAsync("mbt_shared");
         Broker = await RabbitVirtualHost.CreateAsync("e2e");
-        Echo = await EchoBackend.StartAsync();
+        Echo = await EchoBackend.StartAsync("shared");
+        DedicatedEcho = await EchoBackend.StartAsync("dedicated");
 
         var registryPort = TestEnvironment.FreeTcpPort();
         var environment = SharedTierSettings.For(Domain, Pool.ConnectionString, Echo.Url, SecretsDirectory).AsEnvironment();
@@ -47,7 +52,7 @@ public class ControlPlaneFixture : IAsyncLifetime
         environment["Auth__SigningKey"] = Auth.SigningKey;
         environment["Services__TenantRegistry__BaseUrl"] = $"http://127.0.0.1:{registryPort}";
         environment["Registry__ApiKey"] = RegistryKey;
-        foreach (var (key, value) in DedicatedSettings.SingleHost(TenantInstancesDirectory, Echo.Url, firstPort: TenantFirstPort).AsEnvironment())
+        foreach (var (key, value) in DedicatedSettings.SingleHost(TenantInstancesDirectory, DedicatedEcho.Url, firstPort: TenantFirstPort).AsEnvironment())
         {
             environment[key] = value;
         }
@@ -64,6 +69,9 @@ public class ControlPlaneFixture : IAsyncLifetime
             environment[$"Services__{worker}__ApiKey"] = RegistryKey;
         }
 
+        // Tier changes: the old side is kept a few seconds only, and a freeze gives up on a blocking transaction soon.
+        environment["Provisioning__TierChange__GracePeriodSeconds"] = "6";
+        environment["Provisioning__TierChange__FreezeLockTimeoutSeconds"] = "2";
         Configure(environment);
 
         // The registry migrates its database first; the rest start beside each other.
@@ -72,7 +80,8 @@ public class ControlPlaneFixture : IAsyncLifetime
         await registry.WaitReadyAsync(TimeSpan.FromSeconds(90));
         foreach (var service in new[] { "SharedTierProvisioner", "DedicatedProvisioner", "Gateway" })
         {
-            Services.Add(ServiceProcess.Start(service, environment, RunId, workerPorts.TryGetValue(service, out var port) ? port : null));
+            var own = service == "DedicatedProvisioner" ? new Dictionary<string, string>(environment) { ["Secrets__Directory"] = DedicatedSecretsDirectory } : environment;
+            Services.Add(ServiceProcess.Start(service, own, RunId, workerPorts.TryGetValue(service, out var port) ? port : null));
         }
         await Task.WhenAll(Services.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
 
@@ -111,6 +120,7 @@ public class ControlPlaneFixture : IAsyncLifetime
             }
         }
         await Echo.DisposeAsync();
+        await DedicatedEcho.DisposeAsync();
         await Broker.DisposeAsync();
         await Pool.DisposeAsync();
         await Registry.DisposeAsync();
@@ -120,9 +130,9 @@ public class ControlPlaneFixture : IAsyncLifetime
         {
             Directory.Delete(inbox, recursive: true);
         }
-        if (Directory.Exists(SecretsDirectory))
+        foreach (var secrets in new[] { SecretsDirectory, DedicatedSecretsDirectory }.Where(Directory.Exists))
         {
-            Directory.Delete(SecretsDirectory, recursive: true);
+            Directory.Delete(secrets, recursive: true);
         }
     }
 }

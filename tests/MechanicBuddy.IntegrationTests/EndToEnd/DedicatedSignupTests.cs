@@ -50,7 +50,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         // Its data lives in its own instance, reached only with its own role; the shared server has none of it.
         var port = TenantInstances.PortOf(plane.TenantInstancesDirectory, id);
         Assert.NotNull(port);
-        var password = (await File.ReadAllTextAsync(Path.Combine(plane.SecretsDirectory, id, "database-password"))).Trim();
+        var password = (await File.ReadAllTextAsync(Path.Combine(plane.DedicatedSecretsDirectory, id, "database-password"))).Trim();
         await using (var own = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Database=mechanicbuddy;Username={names.Role};Password={password};Pooling=false"))
         {
             await own.OpenAsync();
@@ -96,7 +96,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         Assert.Equal(TenantStatuses.Deprovisioned, (await deleted.Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
 
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(plane.TenantInstancesDirectory, id)));
-        Assert.False(Directory.Exists(Path.Combine(plane.SecretsDirectory, id)));
+        Assert.False(Directory.Exists(Path.Combine(plane.DedicatedSecretsDirectory, id)));
         Assert.Empty(Directory.EnumerateFiles(TestEnvironment.NginxRoutes, $"tenant-{id}.conf"));
         await using (var gone = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Database=mechanicbuddy;Username={names.Role};Password={password};Pooling=false;Timeout=2"))
         {

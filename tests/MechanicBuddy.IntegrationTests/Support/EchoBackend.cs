@@ -19,7 +19,8 @@ public sealed class EchoBackend : IAsyncDisposable
         Port = port;
     }
 
-    public static async Task<EchoBackend> StartAsync()
+    /// <param name="name">Which upstream this stands for ("shared", "dedicated"), echoed back so a test sees where the edge sent a request.</param>
+    public static async Task<EchoBackend> StartAsync(string name = "shared")
     {
         var port = TestEnvironment.FreeTcpPort();
         var builder = WebApplication.CreateSlimBuilder();
@@ -29,7 +30,7 @@ public sealed class EchoBackend : IAsyncDisposable
         app.Run(context =>
         {
             var echo = new EchoResponse(context.Request.Headers["X-Tenant-ID"].Select(v => v ?? "").ToArray(), context.Request.Headers.Host.ToString(),
-                context.Request.Path);
+                context.Request.Path, name);
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync(JsonSerializer.Serialize(echo));
         });
@@ -44,4 +45,4 @@ public sealed class EchoBackend : IAsyncDisposable
     }
 }
 
-public sealed record EchoResponse(string[] TenantIds, string Host, string Path);
+public sealed record EchoResponse(string[] TenantIds, string Host, string Path, string Backend);

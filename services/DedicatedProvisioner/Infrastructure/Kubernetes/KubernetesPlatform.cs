@@ -194,7 +194,7 @@ public sealed class KubernetesPlatform(
             Host = host, Port = 5432, Database = HelmValues.PostgresDatabase, Username = Field("username"), Password = Field("password"),
             SslMode = SslMode.Prefer, Pooling = false,
         }.ConnectionString;
-        return new TenantDatabaseAccess(NpgsqlDataSource.Create(connectionString), names.Schema, Field("username"), $"CloudNativePG service {host}");
+        return new TenantDatabaseAccess(connectionString, names.Schema, Field("username"), $"CloudNativePG service {host}");
     }
 
     /// <summary>The route of a Kubernetes tenant is its Ingress, which goes with the namespace; <paramref name="keepRoute"/> changes nothing here.</summary>

@@ -116,7 +116,7 @@ public sealed class SingleHostPlatform(
         await instances.StartAsync(tenantId, cancellationToken);
         var password = await secrets.GetOrCreateSecretAsync(tenantId, SuperuserSecret, cancellationToken);
         var connectionString = instances.ConnectionString(tenantId, InstanceDatabase.Database, PostgresInstances.Superuser, password);
-        return new TenantDatabaseAccess(NpgsqlDataSource.Create(connectionString), names.Schema, names.Role,
+        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role,
             $"instance {names.DedicatedNamespace} (port {instances.PortOf(tenantId)})");
     }
 
