@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using Npgsql;
+using static MechanicBuddy.UnitTests.DedicatedProvisioner.KubernetesObjects;
+
+namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
+
+/// <summary>
+/// A tier change's data move on Kubernetes reaches the tenant's CloudNativePG cluster through its read-write service,
+/// as the database owner whose credentials the chart keeps in the postgres-app secret; only in the tenant's own namespace.
+/// </summary>
+public sealed partial class KubernetesPlatformTests
+{
+    static JsonObject AppSecret(string ns, string username, string password) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Secret",
+        ["metadata"] = new JsonObject { ["name"] = HelmValues.PostgresAppSecret, ["namespace"] = ns },
+        ["type"] = "kubernetes.io/basic-auth",
+        ["data"] = new JsonObject
+        {
+            ["username"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username)),
+            ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(password)),
+        },
+    };
+
+    [Fact]
+    public async Task The_data_move_connects_to_the_clusters_rw_service_with_the_owner_credentials_from_its_secret()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
+        _api.Put("secrets", ns, AppSecret(ns, "mechanicbuddy", "s3cret-from-the-chart"));
+
+        await using var access = await platform.OpenDatabaseAsync(plan.Names.TenantId, ns, CancellationToken.None);
+
+        var connection = new NpgsqlConnectionStringBuilder(access.DataSource.ConnectionString);
+        Assert.Equal(($"postgres-rw.{ns}.svc", 5432, HelmValues.PostgresDatabase, "mechanicbuddy"),
+            (connection.Host, connection.Port, connection.Database, connection.Username));
+        Assert.Equal(("mechanicbuddy", plan.Names.Schema), (access.OwnerRole, access.Schema));
+        Assert.Contains($"GET /api/v1/namespaces/{ns}/secrets/{HelmValues.PostgresAppSecret}", _api.Requests);
+    }
+
+    [Fact]
+    public async Task The_data_move_never_reads_credentials_from_a_namespace_that_is_not_the_tenants()
+    {
+        var platform = Platform();
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        _api.Put("namespaces", null, Namespace(ns, tenantLabel: null));
+        _api.Put("secrets", ns, AppSecret(ns, "someone", "else"));
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => platform.OpenDatabaseAsync(plan.Names.TenantId, ns, CancellationToken.None));
+
+        Assert.Contains("not labelled", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_api.Requests, r => r.Contains("/secrets/", StringComparison.Ordinal));
+    }
+}
