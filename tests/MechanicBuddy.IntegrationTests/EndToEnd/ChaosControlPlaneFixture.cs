@@ -37,6 +37,8 @@ public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
         environment["Provisioning__Timeouts__CheckIntervalSeconds"] = "1";
         // A removal lost the same way is sent again soon.
         environment["Provisioning__Timeouts__RemovalSeconds"] = "30";
+        // A tier-change phase lost the same way rolls back soon.
+        environment["Provisioning__TierChange__PhaseSeconds"] = "45";
     }
 
     public override async Task InitializeAsync()

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
@@ -19,55 +17,7 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
     const int FreeSignups = 50;
     const int DedicatedSignups = 5;
 
-    /// <summary>A client that does what the API asks of it: same Idempotency-Key on every try, retry on 5xx or a dropped connection.</summary>
-    async Task<TenantProvisioningResult> SignUpUntilAcceptedAsync(object body)
-    {
-        var key = Guid.NewGuid().ToString();
-        // Long enough to outlast a broker restart (~20 s here) on top of a Gateway restart.
-        var giveUp = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var lastTry = DateTime.UtcNow > giveUp;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision") { Content = JsonContent.Create(body) };
-                request.Headers.Add("Idempotency-Key", key);
-                using var response = await plane.Client.SendAsync(request);
-                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted)
-                {
-                    return await ResultAsync(response);
-                }
-                if ((int)response.StatusCode < 500 || lastTry)
-                {
-                    throw new InvalidOperationException($"signup refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
-            }
-            catch (HttpRequestException) when (!lastTry)
-            {
-            }
-            catch (TaskCanceledException) when (!lastTry)
-            {
-                // The client's own timeout: the Gateway hung on a broker that went away.
-            }
-            await Task.Delay(500);
-        }
-    }
-
-    /// <summary>A GET that waits out a Gateway the supervisor is still restarting.</summary>
-    async Task<T> GetWhenUpAsync<T>(string path)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return (await plane.Client.GetFromJsonAsync<T>(path, Json))!;
-            }
-            catch (HttpRequestException) when (attempt < 120)
-            {
-                await Task.Delay(500);
-            }
-        }
-    }
+    readonly PatientClient _client = new(plane);
 
     [Fact]
     public async Task Every_signup_ends_exactly_once_through_crashes_restarts_and_double_delivery()
@@ -84,7 +34,7 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
             await throttle.WaitAsync();
             try
             {
-                return await SignUpUntilAcceptedAsync(body);
+                return await _client.SignUpUntilAcceptedAsync(body);
             }
             finally
             {
@@ -103,7 +53,7 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
         List<TenantDto> tenants;
         while (true)
         {
-            tenants = await GetWhenUpAsync<List<TenantDto>>("/api/tenants?limit=500");
+            tenants = await _client.GetWhenUpAsync<List<TenantDto>>("/api/tenants?limit=500");
             var pending = tenants.Where(t => ids.Contains(t.Id) && t.Status is not (TenantStatuses.Active or TenantStatuses.Failed)).ToList();
             if (pending.Count == 0 || DateTime.UtcNow > deadline)
             {
@@ -118,7 +68,7 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
         Assert.Equal(bodies.Count, mine.Select(t => t.CompanyName).Distinct().Count());
         var failed = mine.Where(t => t.Status == TenantStatuses.Failed).ToList();
         Assert.All(failed, t => Assert.False(string.IsNullOrEmpty(t.FailureReason)));
-        var drift = await GetWhenUpAsync<DriftReport>("/api/drift");
+        var drift = await _client.GetWhenUpAsync<DriftReport>("/api/drift");
         Assert.True(drift.Clean, $"{chaos}; drift: " + string.Join("; ", drift.Missing.Select(f => $"missing {f.Kind} {f.TenantId} {f.Detail}")
             .Concat(drift.Orphaned.Select(f => $"orphan {f.Kind} {f.TenantId} ({f.Status})")).Concat(drift.Unreachable)));
 

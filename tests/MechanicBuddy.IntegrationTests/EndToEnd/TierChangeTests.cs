@@ -18,7 +18,7 @@ namespace MechanicBuddy.IntegrationTests.EndToEnd;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class TierChangeTests(ControlPlaneFixture plane)
 {
-    static readonly HttpClient Edge = new() { Timeout = TimeSpan.FromSeconds(5) };
+    readonly TenantSides _sides = new(plane);
 
     async Task<HttpResponseMessage> ChangeTierAsync(string tenantId, object body, int wait = 90)
     {
@@ -29,38 +29,6 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
 
     Task<TenantDto> TenantAsync(string tenantId) => plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{tenantId}", Json)!;
 
-    NpgsqlDataSource PoolSchema(string schema) =>
-        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(plane.Pool.ConnectionString) { SearchPath = schema, Pooling = false }.ConnectionString);
-
-    /// <summary>The tenant's own instance, logged in as its own role (what the shop app would use).</summary>
-    NpgsqlDataSource InstanceAsTenant(string tenantId)
-    {
-        var names = new TenantNames(tenantId);
-        var port = TenantInstances.PortOf(plane.TenantInstancesDirectory, tenantId) ?? throw new InvalidOperationException("no instance");
-        var password = File.ReadAllText(Path.Combine(plane.DedicatedSecretsDirectory, tenantId, "database-password")).Trim();
-        return NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port};Database=mechanicbuddy;Username={names.Role};Password={password};Search Path={names.Schema};Pooling=false");
-    }
-
-    NpgsqlDataSource PoolAsTenant(string tenantId)
-    {
-        var names = new TenantNames(tenantId);
-        var password = File.ReadAllText(Path.Combine(plane.SecretsDirectory, tenantId, "database-password")).Trim();
-        return TenantLogin.DataSource(plane.Pool.ConnectionString, names, password);
-    }
-
-    async Task<EchoResponse> EdgeAsync(string tenantId)
-    {
-        using var request = EdgeRequest.Get($"{tenantId}.{ControlPlaneFixture.BaseDomain}", "/api/work-orders");
-        request.Headers.Add("X-Tenant-ID", "someone-else-123456");
-        return (await (await Edge.SendAsync(request)).Content.ReadFromJsonAsync<EchoResponse>())!;
-    }
-
-    static async Task ExecuteAsync(NpgsqlDataSource source, string sql)
-    {
-        await using var command = source.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
     async Task<TenantDto> OldSideRemovedAsync(string tenantId) =>
         await PollAsync<TenantDto>(plane.Client, $"/api/tenants/{tenantId}", t => t.Retiring is null ? "gone" : "retiring", "retiring", TimeSpan.FromSeconds(60));
 
@@ -70,8 +38,8 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         var id = (await ResultAsync(await SignUpAsync(plane.Client,
             new { companyName = "Growing Gears", subscriptionTier = "free", ownerEmail = "owner@growing.example" }))).TenantId;
         var names = new TenantNames(id);
-        await using var pool = PoolSchema(names.Schema);
-        await ExecuteAsync(pool, ShopSampleData.InsertSql(400));
+        await using var pool = _sides.PoolSchema(id);
+        await TenantSides.ExecuteAsync(pool, ShopSampleData.InsertSql(400));
         var before = await TenantDataCopy.FingerprintAsync(pool, names.Schema, CancellationToken.None);
         Assert.All(before, table => Assert.True(table.Rows > 0, $"{table.Table} has no rows"));
         Assert.True(before.Sum(t => t.Rows) > 2500);
@@ -86,17 +54,17 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         Assert.Null(upgraded.Pool);
         Assert.Equal((DeploymentModes.Shared, "default"), (upgraded.Retiring!.DeploymentMode, upgraded.Retiring.Pool));
         // Every row is in its own instance, read with its own role; its host now reaches the dedicated upstream with its id.
-        await using (var instance = InstanceAsTenant(id))
+        await using (var instance = _sides.InstanceAsTenant(id))
         {
             Assert.Empty(TenantDataCopy.Differences(before, await TenantDataCopy.FingerprintAsync(instance, names.Schema, CancellationToken.None)));
-            await ExecuteAsync(instance, "INSERT INTO customers (full_name) VALUES ('first customer on professional')");
+            await TenantSides.ExecuteAsync(instance, "INSERT INTO customers (full_name) VALUES ('first customer on professional')");
         }
-        var routed = await EdgeAsync(id);
+        var routed = await _sides.EdgeAsync(id);
         Assert.Equal(("dedicated", id), (routed.Backend, routed.TenantIds.Single()));
         // The old side is read-only while it is kept: a write there (an app still on the old connection) is refused, clearly.
-        await using (var old = PoolAsTenant(id))
+        await using (var old = _sides.PoolAsTenant(id))
         {
-            var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(old, "INSERT INTO customers (full_name) VALUES ('written to the old side')"));
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => TenantSides.ExecuteAsync(old, "INSERT INTO customers (full_name) VALUES ('written to the old side')"));
             Assert.Equal((TenantWriteFreeze.RefusedState, true), (refused.SqlState, refused.MessageText.Contains("read-only while its data moves", StringComparison.Ordinal)));
         }
         var log = (await plane.Client.GetFromJsonAsync<List<ProvisioningLogEntry>>($"/api/tenants/{id}/log", Json))!;
@@ -111,10 +79,10 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         Assert.False(await plane.Pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @s)", ("s", names.Schema)));
         Assert.False(await plane.Pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @r)", ("r", names.Role)));
         Assert.False(Directory.Exists(Path.Combine(plane.SecretsDirectory, id)));
-        Assert.Equal("dedicated", (await EdgeAsync(id)).Backend);
+        Assert.Equal("dedicated", (await _sides.EdgeAsync(id)).Backend);
 
         // Downgrade: the shared pool gets everything back, including what was written on professional.
-        await using var instanceAdminless = InstanceAsTenant(id);
+        await using var instanceAdminless = _sides.InstanceAsTenant(id);
         var onProfessional = await TenantDataCopy.FingerprintAsync(instanceAdminless, names.Schema, CancellationToken.None);
         var downgrade = await ChangeTierAsync(id, new { newTier = "free" });
 
@@ -123,15 +91,15 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         Assert.Equal((TenantStatuses.Active, "free", DeploymentModes.Shared, "default"), (downgraded.Status, downgraded.SubscriptionTier, downgraded.DeploymentMode, downgraded.Pool));
         Assert.Empty(TenantDataCopy.Differences(onProfessional, await TenantDataCopy.FingerprintAsync(pool, names.Schema, CancellationToken.None)));
         Assert.Equal(1L, await plane.Pool.ScalarAsync<long>($"SELECT count(*) FROM {names.Schema}.customers WHERE full_name = 'first customer on professional'"));
-        Assert.Equal("shared", (await EdgeAsync(id)).Backend);
-        await using (var tenantOnPool = PoolAsTenant(id))
+        Assert.Equal("shared", (await _sides.EdgeAsync(id)).Backend);
+        await using (var tenantOnPool = _sides.PoolAsTenant(id))
         {
-            await ExecuteAsync(tenantOnPool, "INSERT INTO customers (full_name) VALUES ('back on free')");
+            await TenantSides.ExecuteAsync(tenantOnPool, "INSERT INTO customers (full_name) VALUES ('back on free')");
         }
         await OldSideRemovedAsync(id);
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(plane.TenantInstancesDirectory, id)));
         Assert.False(Directory.Exists(Path.Combine(plane.DedicatedSecretsDirectory, id)));
-        Assert.Equal("shared", (await EdgeAsync(id)).Backend);
+        Assert.Equal("shared", (await _sides.EdgeAsync(id)).Backend);
 
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{id}");
         delete.Headers.Add("Prefer", "wait=30");
@@ -145,12 +113,12 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         var id = (await ResultAsync(await SignUpAsync(plane.Client,
             new { companyName = "Busy Bearings", subscriptionTier = "free", ownerEmail = "owner@busy.example" }))).TenantId;
         var names = new TenantNames(id);
-        await using var pool = PoolSchema(names.Schema);
-        await ExecuteAsync(pool, ShopSampleData.InsertSql(20));
+        await using var pool = _sides.PoolSchema(id);
+        await TenantSides.ExecuteAsync(pool, ShopSampleData.InsertSql(20));
         var before = await TenantDataCopy.FingerprintAsync(pool, names.Schema, CancellationToken.None);
 
         // A long transaction of the shop holds a write lock on its customers: the freeze cannot take its table lock.
-        await using var tenant = PoolAsTenant(id);
+        await using var tenant = _sides.PoolAsTenant(id);
         await using var longRunning = await tenant.OpenConnectionAsync();
         await using var transaction = await longRunning.BeginTransactionAsync();
         await using (var hold = new NpgsqlCommand("UPDATE customers SET phone = phone WHERE id = (SELECT min(id) FROM customers)", longRunning, transaction))
@@ -169,10 +137,10 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         // Nothing of the target is left, the route never moved, the data is as it was and takes writes.
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(plane.TenantInstancesDirectory, id)));
         Assert.False(Directory.Exists(Path.Combine(plane.DedicatedSecretsDirectory, id)));
-        Assert.Equal("shared", (await EdgeAsync(id)).Backend);
+        Assert.Equal("shared", (await _sides.EdgeAsync(id)).Backend);
         Assert.Empty(TenantDataCopy.Differences(before, await TenantDataCopy.FingerprintAsync(pool, names.Schema, CancellationToken.None)));
         Assert.Equal(0, await TenantWriteFreeze.FrozenTablesAsync(pool, names.Schema, CancellationToken.None));
-        await ExecuteAsync(tenant, "INSERT INTO customers (full_name) VALUES ('written after the rollback')");
+        await TenantSides.ExecuteAsync(tenant, "INSERT INTO customers (full_name) VALUES ('written after the rollback')");
         var log = (await plane.Client.GetFromJsonAsync<List<ProvisioningLogEntry>>($"/api/tenants/{id}/log", Json))!;
         Assert.Contains(log, e => e.Step == "TierChange" && e.Outcome == "failed" && e.Message.StartsWith("rolled back", StringComparison.Ordinal));
         var drift = (await plane.Client.GetFromJsonAsync<DriftReport>($"/api/tenants/{id}/drift", Json))!;
