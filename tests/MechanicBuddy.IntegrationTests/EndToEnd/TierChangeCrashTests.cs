@@ -10,7 +10,8 @@ namespace MechanicBuddy.IntegrationTests.EndToEnd;
 /// <summary>
 /// Tier changes while services die: the dedicated worker is killed after each data phase before it reports (each
 /// once), the registry between committing a phase and sending its command, both once more at a random moment, and the
-/// registry delivers everything twice. Every tenant ends either fully on its new side or fully on its old one, never
+/// registry delivers everything twice; one upgrade cannot get its read-only window and must roll back through the same
+/// crashes. Every tenant ends either fully on its new side or fully on its old one, never
 /// both or neither: its data identical on the side that serves it, the other side gone, the route on the right side,
 /// and (rolled back) writable again.
 /// </summary>
@@ -57,6 +58,28 @@ public sealed class TierChangeCrashTests(ChaosControlPlaneFixture plane, ITestOu
             Enumerable.Range(0, Upgrades).Select(i => PreparedAsync($"Moving Up Motors {i}", SubscriptionTiers.Free, SubscriptionTiers.Professional))
                 .Concat(Enumerable.Range(0, Downgrades).Select(i => PreparedAsync($"Scaling Down Service {i}", SubscriptionTiers.Professional, SubscriptionTiers.Free))));
 
+        // One more upgrade whose shop holds a long write transaction: its freeze cannot get the tables and it must roll back.
+        var blocked = await PreparedAsync("Blocked Brakes", SubscriptionTiers.Free, SubscriptionTiers.Professional);
+        prepared = [.. prepared, blocked];
+        await using var blocker = _sides.PoolAsTenant(blocked.TenantId);
+        await using var longRunning = await blocker.OpenConnectionAsync();
+        var transaction = await longRunning.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("UPDATE customers SET phone = phone WHERE id = (SELECT min(id) FROM customers)", longRunning, transaction))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+        // Held until the change has given up (its rollback needs no lock the shop holds), or for three minutes at most.
+        var release = Task.Run(async () =>
+        {
+            var until = DateTime.UtcNow.AddMinutes(3);
+            while (DateTime.UtcNow < until && (await _client.GetWhenUpAsync<TenantDto>($"/api/tenants/{blocked.TenantId}")).TierChangeError is null)
+            {
+                await Task.Delay(500);
+            }
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+        });
+
         var random = new Random(ChaosSchedule.Create(plane.Services.Select(s => s.Name).ToList()).Seed);
         var kills = Task.Run(async () =>
         {
@@ -81,6 +104,7 @@ public sealed class TierChangeCrashTests(ChaosControlPlaneFixture plane, ITestOu
             }
         }));
         await kills;
+        await release;
 
         // Wait until every change has ended and every old side has been retired (grace period: seconds here).
         var ids = prepared.Select(c => c.TenantId).ToHashSet();
@@ -105,6 +129,11 @@ public sealed class TierChangeCrashTests(ChaosControlPlaneFixture plane, ITestOu
             var onNewSide = tenant.SubscriptionTier == change.NewTier;
             Assert.True(onNewSide || tenant.SubscriptionTier == change.OldTier, $"{tenant.Id} is on {tenant.SubscriptionTier}");
             migrated += onNewSide ? 1 : 0;
+            if (change == blocked)
+            {
+                Assert.False(onNewSide, $"{tenant.Id} migrated although its source could not be frozen");
+                Assert.StartsWith("TierFreeze:", tenant.TierChangeError, StringComparison.Ordinal);
+            }
             var dedicated = tenant.SubscriptionTier == SubscriptionTiers.Professional;
             Assert.Equal(dedicated ? DeploymentModes.Dedicated : DeploymentModes.Shared, tenant.DeploymentMode);
             // Exactly one side exists: the one that serves the tenant.
@@ -135,9 +164,10 @@ public sealed class TierChangeCrashTests(ChaosControlPlaneFixture plane, ITestOu
         Assert.Superset(new HashSet<string?>
         {
             "MechanicBuddy.DedicatedProvisioner.MoveData.freeze", "MechanicBuddy.DedicatedProvisioner.MoveData.copy",
-            "MechanicBuddy.DedicatedProvisioner.MoveData.verify", "MechanicBuddy.TenantRegistry.Committed.MoveTenantData",
+            "MechanicBuddy.DedicatedProvisioner.MoveData.verify", "MechanicBuddy.DedicatedProvisioner.MoveData.unfreeze",
+            "MechanicBuddy.TenantRegistry.Committed.MoveTenantData",
         }, markers);
-        var summary = $"{DateTimeOffset.UtcNow:u} tier changes ({Upgrades} up, {Downgrades} down): {migrated} migrated, {prepared.Length - migrated} rolled back; " +
+        var summary = $"{DateTimeOffset.UtcNow:u} tier changes ({Upgrades + 1} up, one of them blocked, {Downgrades} down): {migrated} migrated, {prepared.Length - migrated} rolled back; " +
             $"crash points {string.Join(", ", markers.Where(m => m!.Contains("MoveData", StringComparison.Ordinal) || m.Contains("MoveTenantData", StringComparison.Ordinal)))}; " +
             $"{plane.Summary()}; drift clean";
         output.WriteLine(summary);
