@@ -4,11 +4,12 @@
 #   bench/run.sh [--tenants=100] [--concurrency=4] [--rounds=5]      free tier vs direct SQL
 #   bench/run.sh --mode=dedicated [--tenants=10] [--concurrency=1]     dedicated tenants on the single-host platform
 #   bench/run.sh --mode=copy [--rows=100000] [--rounds=3]              tier-change data move: copy and verify, per 10,000 rows
+#   bench/run.sh --mode=tier [--rows=100000] [--rounds=2]              whole tier changes (free → professional → free), per phase
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \
   MB_GATEWAY_PORT=5200 MB_REGISTRY_PORT=5202 MB_SHARED_PORT=5203 MB_DEDICATED_PORT=5204 MB_TENANT_FIRST_PORT=28000 MB_TENANT_LAST_PORT=28999 \
-  Provisioning__FreeTier__MaxTenantsPerInstance=100000 \
+  Provisioning__FreeTier__MaxTenantsPerInstance=100000 Provisioning__TierChange__GracePeriodSeconds=3 \
   Provisioning__FreeTier__PostgresConnectionString="Host=127.0.0.1;Port=55434;Database=mechanicbuddy_shared;Username=mechanicbuddy;Password=mechanicbuddy-local" \
   ConnectionStrings__Registry="Host=127.0.0.1;Port=55434;Database=mechanicbuddy_registry;Username=mechanicbuddy;Password=mechanicbuddy-local"
 "$root/scripts/services.sh" stop 2>/dev/null || true

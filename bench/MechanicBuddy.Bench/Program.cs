@@ -10,7 +10,8 @@ using Npgsql;
 // Provisions N free tenants with C concurrent clients through the Gateway (request → Active, Prefer: wait) and, in
 // the same run, performs the same SQL work directly; prints p50/p95 latency and tenants/s for both and their ratio.
 // --mode=dedicated instead provisions professional tenants on the single-host platform (see DedicatedBench);
-// --mode=copy times the data move and verification of a tier change (see CopyBench).
+// --mode=copy times the data move and verification of a tier change (see CopyBench); --mode=tier whole tier changes
+// through the control plane (see TierBench).
 var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 string Setting(string name, string fallback) => settings.TryGetValue(name, out var v) ? v : Environment.GetEnvironmentVariable("BENCH_" + name.ToUpperInvariant()) ?? fallback;
 var count = int.Parse(Setting("tenants", "100"), CultureInfo.InvariantCulture);
@@ -25,6 +26,13 @@ if (Setting("mode", "free") == "dedicated")
     dedicatedHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     await DedicatedBench.RunAsync(dedicatedHttp, int.Parse(Setting("tenants", "10"), CultureInfo.InvariantCulture),
         int.Parse(Setting("concurrency", "1"), CultureInfo.InvariantCulture), server + ";Database=mechanicbuddy_registry");
+    return 0;
+}
+if (Setting("mode", "free") == "tier")
+{
+    using var tierHttp = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(180) };
+    tierHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    await TierBench.RunAsync(tierHttp, server, int.Parse(Setting("rows", "100000"), CultureInfo.InvariantCulture), int.Parse(Setting("rounds", "2"), CultureInfo.InvariantCulture));
     return 0;
 }
 if (Setting("mode", "free") == "copy")

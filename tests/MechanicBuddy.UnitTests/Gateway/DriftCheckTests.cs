@@ -44,6 +44,31 @@ public sealed class DriftCheckTests
     }
 
     [Fact]
+    public void The_old_side_of_a_tier_change_is_expected_while_it_is_kept_and_an_orphan_once_it_should_be_gone()
+    {
+        // Upgraded to a single-host instance; the shared schema, role and secret are kept for the grace period.
+        var upgraded = Tenant("u", TenantStatuses.Active, DeploymentModes.Dedicated) with
+        {
+            Platform = DedicatedPlatforms.SingleHost,
+            Retiring = new TenantDto.OldSide { DeploymentMode = DeploymentModes.Shared, Pool = "default", RemoveAt = Now.AddHours(1) },
+        };
+        var dedicated = new Inventory
+        {
+            Source = "dedicated-provisioner", DeploymentMode = DeploymentModes.Dedicated,
+            Items = [Piece("instance", "u", "instances directory"), Piece("route", "u", "edge"), Piece("secret", "u", "secret store")],
+        };
+        var oldSide = AllSharedPieces("u").Where(p => p.Kind != "route").ToArray();
+
+        Assert.True(DriftCheck.Compute([upgraded], [Shared(oldSide), dedicated], [], Now).Clean);
+
+        var retired = upgraded with { Retiring = null };
+        var report = DriftCheck.Compute([retired], [Shared(oldSide), dedicated], [], Now);
+        Assert.Equal(["role", "schema", "secret"], report.Orphaned.Select(f => f.Kind).Order().ToList());
+        // A change in progress is listed, not judged.
+        Assert.Equal(["u"], DriftCheck.Compute([retired with { Status = TenantStatuses.TierCopyingData }], [dedicated], [], Now).InProgress);
+    }
+
+    [Fact]
     public void An_unreachable_worker_is_reported_and_its_tenants_are_not_called_missing()
     {
         // Only the dedicated worker answered; the shared tenant's pieces are unknown, not gone.
