@@ -97,7 +97,7 @@ public sealed class SharedTenantProvisioner(
     {
         var route = RouteOf(tenantId, suspended);
         await TransientRetry.RunAsync(() => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
-        return suspended ? $"route {route.Hostname} answers 503; data untouched" : $"route {route.Hostname} serves the tenant again";
+        return suspended ? $"route {route.Hostname} answers 503; data untouched" : $"route {route.Hostname} serves the tenant from the shared API/Web";
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ public sealed class SingleHostPlatform(
             DedicatedTenantPlan.NormalizeDomain(command.CustomDomain), command.Suspended);
         await TransientRetry.RunAsync(() => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
         var hosts = string.Join(", ", route.AllHostnames);
-        return command.Suspended ? $"{hosts} answer 503; instance and data untouched" : $"{hosts} serve the tenant again";
+        return command.Suspended ? $"{hosts} answer 503; instance and data untouched" : $"{hosts} serve the tenant from this instance";
     }
 
     public async Task<TenantDatabaseAccess> OpenDatabaseAsync(string tenantId, string? ns, CancellationToken cancellationToken)
