@@ -104,9 +104,7 @@ public sealed partial class TenantProvisioningStateMachine
                     target.ApiUrl = context.Message.ApiUrl;
                 })
                 .AppendSteps(message => message.Steps)
-                .AppendLog("TierTargetReady", "completed", context => $"target {context.Saga.Target!.Describe()} built (no route yet)")
-                .MoveData(TenantDataPhases.Freeze, deadline: phase)
-                .TransitionTo(TierFreezingSource),
+                .TargetReady(this, phase),
             When(DedicatedProvisioned, context => IsCurrentChange(context.Saga, context.Message.TierChange))
                 .Then(context =>
                 {
@@ -120,9 +118,7 @@ public sealed partial class TenantProvisioningStateMachine
                     target.KeepRoute = context.Message.Platform != DedicatedPlatforms.Kubernetes;
                 })
                 .AppendSteps(message => message.Steps)
-                .AppendLog("TierTargetReady", "completed", context => $"target {context.Saga.Target!.Describe()} built (no route yet)")
-                .MoveData(TenantDataPhases.Freeze, deadline: phase)
-                .TransitionTo(TierFreezingSource),
+                .TargetReady(this, phase),
             When(SharedProvisioningFailed, context => IsCurrentChange(context.Saga, context.Message.TierChange))
                 .AppendSteps(message => message.Steps)
                 .RollBack("ProvisionTarget", context => $"{context.Message.Step}: {context.Message.Reason}", timeouts)

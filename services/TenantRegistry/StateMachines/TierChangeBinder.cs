@@ -21,31 +21,20 @@ public static class TierChangeBinder
     public static EventActivityBinder<TenantState, T> BuildTarget<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
         binder.IfElse(context => context.Saga.Target!.DeploymentMode == DeploymentModes.Shared,
-                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => new ProvisionSharedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    CompanyName = context.Saga.CompanyName,
-                    SubscriptionTier = context.Saga.TargetTier!,
-                    OwnerEmail = context.Saga.OwnerEmail,
-                    AdminPasswordHash = context.Saga.AdminPasswordHash,
-                    Pool = context.Saga.Target!.Pool!,
-                    TierChange = context.Saga.TierChangeCount,
-                    WithoutRoute = true,
-                }),
-                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    CompanyName = context.Saga.CompanyName,
-                    SubscriptionTier = context.Saga.TargetTier!,
-                    OwnerEmail = context.Saga.OwnerEmail,
-                    CustomDomain = context.Saga.CustomDomain,
-                    AdminPasswordHash = context.Saga.AdminPasswordHash,
-                    TierChange = context.Saga.TierChangeCount,
-                    WithoutRoute = true,
-                }))
+                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => WorkerCommandBinder.SharedBuild(context.Saga, context.Saga.TargetTier!,
+                    context.Saga.Target!.Pool!, attempt: 1) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true }),
+                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => WorkerCommandBinder.DedicatedBuild(context.Saga,
+                    context.Saga.TargetTier!, attempt: 1) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true }))
             .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(context.Saga.Target!.DeploymentMode));
+
+    /// <summary>The target is built: the source's read-only window starts.</summary>
+    public static EventActivityBinder<TenantState, T> TargetReady<T>(this EventActivityBinder<TenantState, T> binder, TenantProvisioningStateMachine machine,
+        TimeSpan phase)
+        where T : class =>
+        binder
+            .AppendLog("TierTargetReady", "completed", context => $"target {context.Saga.Target!.Describe()} built (no route yet)")
+            .MoveData(TenantDataPhases.Freeze, deadline: phase)
+            .TransitionTo(machine.TierFreezingSource);
 
     /// <summary>Sends one data phase (source = the side serving the tenant, target = the side being built); with a deadline unless it is part of a rollback.</summary>
     public static EventActivityBinder<TenantState, T> MoveData<T>(this EventActivityBinder<TenantState, T> binder, string phase, TimeSpan? deadline)

@@ -13,29 +13,37 @@ public static class WorkerCommandBinder
     public static EventActivityBinder<TenantState, T> StartBuilding<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
         binder.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
-                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => new ProvisionSharedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    CompanyName = context.Saga.CompanyName,
-                    SubscriptionTier = context.Saga.SubscriptionTier,
-                    OwnerEmail = context.Saga.OwnerEmail,
-                    AdminPasswordHash = context.Saga.AdminPasswordHash,
-                    Pool = context.Saga.Pool!,
-                    Attempt = context.Saga.RetryCount + 1,
-                }),
-                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => new ProvisionDedicatedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    CompanyName = context.Saga.CompanyName,
-                    SubscriptionTier = context.Saga.SubscriptionTier,
-                    OwnerEmail = context.Saga.OwnerEmail,
-                    CustomDomain = context.Saga.CustomDomain,
-                    AdminPasswordHash = context.Saga.AdminPasswordHash,
-                    Attempt = context.Saga.RetryCount + 1,
-                }))
+                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => SharedBuild(context.Saga, context.Saga.SubscriptionTier,
+                    context.Saga.Pool!, context.Saga.RetryCount + 1)),
+                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => DedicatedBuild(context.Saga, context.Saga.SubscriptionTier,
+                    context.Saga.RetryCount + 1)))
             .Then(context => context.Saga.DeadlineAt = context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow() + timeouts.For(context.Saga.DeploymentMode!));
+
+    /// <summary>The shared path's build command for the tenant (a signup's, or a tier change's target with its own tier).</summary>
+    public static ProvisionSharedTenant SharedBuild(TenantState saga, string tier, string pool, int attempt) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        TenantId = saga.TenantId,
+        CompanyName = saga.CompanyName,
+        SubscriptionTier = tier,
+        OwnerEmail = saga.OwnerEmail,
+        AdminPasswordHash = saga.AdminPasswordHash,
+        Pool = pool,
+        Attempt = attempt,
+    };
+
+    /// <summary>The dedicated path's build command for the tenant.</summary>
+    public static ProvisionDedicatedTenant DedicatedBuild(TenantState saga, string tier, int attempt) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        TenantId = saga.TenantId,
+        CompanyName = saga.CompanyName,
+        SubscriptionTier = tier,
+        OwnerEmail = saga.OwnerEmail,
+        CustomDomain = saga.CustomDomain,
+        AdminPasswordHash = saga.AdminPasswordHash,
+        Attempt = attempt,
+    };
 
     /// <summary>
     /// Sends the removal command of the tenant's path (the same commands deprovisioning uses; both are idempotent) and
@@ -43,21 +51,7 @@ public static class WorkerCommandBinder
     /// </summary>
     public static EventActivityBinder<TenantState, T> RemoveWhatWasBuilt<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
-        binder.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Shared,
-            shared => shared.SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
-            {
-                CorrelationId = context.Saga.CorrelationId,
-                TenantId = context.Saga.TenantId,
-                Pool = context.Saga.Pool!,
-            }),
-            dedicated => dedicated.SendViaOutbox(QueueNames.DeprovisionDedicatedTenant, context => new DeprovisionDedicatedTenant
-            {
-                CorrelationId = context.Saga.CorrelationId,
-                TenantId = context.Saga.TenantId,
-                Namespace = context.Saga.Namespace!,
-                HelmRelease = context.Saga.HelmRelease,
-            }))
-            .AwaitRemoval(timeouts);
+        binder.RemoveSide(context => TenantSide.CurrentOf(context.Saga), timeouts);
 
     /// <summary>The deadline by which the worker must confirm the removal just sent.</summary>
     public static EventActivityBinder<TenantState, T> AwaitRemoval<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
