@@ -20,3 +20,16 @@ public record TenantTierChangeRolledBack
     public required string Reason { get; init; }
     public required DateTimeOffset RolledBackAt { get; init; }
 }
+
+/// <summary>Progress (ops dashboards): one per phase of a tier change as the registry records it, the same entry as in the tenant's log.</summary>
+public record TenantTierChangeProgressed
+{
+    public required string TenantId { get; init; }
+    public required int TierChange { get; init; }
+    public required string NewTier { get; init; }
+    /// <summary>TierChange (started / completed / failed), TierTargetReady, TierFreeze, TierCopy, TierVerify, TierSwitchRoute, TierRollback.</summary>
+    public required string Phase { get; init; }
+    public required string Outcome { get; init; }
+    public required string Message { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+}

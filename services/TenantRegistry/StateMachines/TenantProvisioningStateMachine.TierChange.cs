@@ -72,7 +72,7 @@ public sealed partial class TenantProvisioningStateMachine
                             }),
                         migrating => migrating
                             .BuildTarget(timeouts)
-                            .AppendLog("TierChange", "started", context =>
+                            .TierPhase("TierChange", "started", context =>
                                 $"tier change {context.Saga.TierChangeCount}: {context.Saga.SubscriptionTier} → {context.Saga.TargetTier}, " +
                                 $"{TenantSide.CurrentOf(context.Saga).Describe()} → {context.Saga.Target!.Describe()}; building the target")
                             .RespondBounded(context => new TenantTierChangeAccepted
@@ -133,11 +133,11 @@ public sealed partial class TenantProvisioningStateMachine
 
         During(TierVerifyingData,
             When(DataMoved, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Verify))
-                .AppendLog("TierVerify", "completed", context => context.Message.Message)
+                .TierPhase("TierVerify", "completed", context => context.Message.Message)
                 .Then(context => context.Saga.RouteSwitchSent = true)
                 .SetAccessOf(context => context.Saga.Target!, context => context.Saga.TargetTier!)
                 .Then(context => context.Saga.DeadlineAt = Now(context) + phase)
-                .AppendLog("TierSwitchRoute", "started", context => $"switching the tenant's route to {context.Saga.Target!.Describe()}")
+                .TierPhase("TierSwitchRoute", "started", context => $"switching the tenant's route to {context.Saga.Target!.Describe()}")
                 .TransitionTo(TierSwitchingRoute),
             When(DataMoveFailed, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Verify))
                 .RollBack("TierVerify", context => context.Message.Reason, timeouts)
@@ -145,14 +145,14 @@ public sealed partial class TenantProvisioningStateMachine
 
         During(TierSwitchingRoute,
             When(AccessSet, context => !context.Message.Suspended)
-                .AppendLog("TierSwitchRoute", "completed", context => context.Message.Message)
+                .TierPhase("TierSwitchRoute", "completed", context => context.Message.Message)
                 .PublishViaOutbox(context => new TenantTierChanged
                 {
                     TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!,
                     DeploymentMode = context.Saga.Target!.DeploymentMode, ChangedAt = context.Message.CompletedAt,
                 })
                 .Then(context => CompleteTierChange(context.Saga, Now(context), options.TierChange))
-                .AppendLog("TierChange", "completed", context =>
+                .TierPhase("TierChange", "completed", context =>
                     $"now {context.Saga.SubscriptionTier} on {TenantSide.CurrentOf(context.Saga).Describe()} at {context.Saga.TenantUrl}; " +
                     $"the old side ({context.Saga.Retired!.Describe()}) stays read-only until {context.Saga.RetireAt:u}")
                 .TransitionTo(Active),
@@ -174,7 +174,7 @@ public sealed partial class TenantProvisioningStateMachine
     void DataPhase(State state, string dataPhase, string step, string next, State nextState, TimeSpan phase, ProvisioningTimeoutOptions timeouts) =>
         During(state,
             When(DataMoved, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, dataPhase))
-                .AppendLog(step, "completed", context => context.Message.Message)
+                .TierPhase(step, "completed", context => context.Message.Message)
                 .MoveData(next, deadline: phase)
                 .TransitionTo(nextState),
             When(DataMoveFailed, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, dataPhase))
@@ -194,19 +194,19 @@ public sealed partial class TenantProvisioningStateMachine
                 .TargetRemoved()
                 .FinishRollbackWhenDone(this),
             When(DataMoved, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Unfreeze))
-                .AppendLog("TierRollback", "compensated", context => context.Message.Message)
+                .TierPhase("TierRollback", "compensated", context => context.Message.Message)
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingUnfreeze))
                 .FinishRollbackWhenDone(this),
             When(AccessSet, context => !context.Message.Suspended && context.Saga.RollbackPending.Contains(TierChangeBinder.PendingRoute))
-                .AppendLog("TierRollback", "compensated", context => $"route given back to the old side: {context.Message.Message}")
+                .TierPhase("TierRollback", "compensated", context => $"route given back to the old side: {context.Message.Message}")
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingRoute))
                 .FinishRollbackWhenDone(this),
             When(DataMoveFailed, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Unfreeze))
-                .AppendLog("TierRollback", "failed", context => $"unfreeze failed ({context.Message.Reason}); sent again at the removal deadline"),
+                .TierPhase("TierRollback", "failed", context => $"unfreeze failed ({context.Message.Reason}); sent again at the removal deadline"),
             When(AccessFailed, context => !context.Message.Suspended)
-                .AppendLog("TierRollback", "failed", context => $"route not given back yet ({context.Message.Reason}); sent again at the removal deadline"),
+                .TierPhase("TierRollback", "failed", context => $"route not given back yet ({context.Message.Reason}); sent again at the removal deadline"),
             When(RemovalOverdue)
-                .AppendLog("TierRollback", "started", context => $"rollback not confirmed by {context.Message.DeadlineAt:u} (waiting for {string.Join(", ", context.Saga.RollbackPending)}); sending again")
+                .TierPhase("TierRollback", "started", context => $"rollback not confirmed by {context.Message.DeadlineAt:u} (waiting for {string.Join(", ", context.Saga.RollbackPending)}); sending again")
                 .SendRollbackCommands(timeouts));
     }
 

@@ -17,6 +17,23 @@ public static class TierChangeBinder
     static DateTimeOffset Now<T>(BehaviorContext<TenantState, T> context) where T : class =>
         context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow();
 
+    /// <summary>A phase of the tier change: an entry in the tenant's log and the same as a progress event on the bus.</summary>
+    public static EventActivityBinder<TenantState, T> TierPhase<T>(this EventActivityBinder<TenantState, T> binder, string phase, string outcome,
+        Func<BehaviorContext<TenantState, T>, string> message)
+        where T : class =>
+        binder
+            .AppendLog(phase, outcome, message)
+            .PublishViaOutbox(context => new TenantTierChangeProgressed
+            {
+                TenantId = context.Saga.TenantId,
+                TierChange = context.Saga.TierChangeCount,
+                NewTier = context.Saga.TargetTier ?? context.Saga.SubscriptionTier,
+                Phase = phase,
+                Outcome = outcome,
+                Message = message(context),
+                Timestamp = Now(context),
+            });
+
     /// <summary>Builds the target side without a route (the route keeps serving the source until the switch), under the path's provisioning deadline.</summary>
     public static EventActivityBinder<TenantState, T> BuildTarget<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
@@ -32,7 +49,7 @@ public static class TierChangeBinder
         TimeSpan phase)
         where T : class =>
         binder
-            .AppendLog("TierTargetReady", "completed", context => $"target {context.Saga.Target!.Describe()} built (no route yet)")
+            .TierPhase("TierTargetReady", "completed", context => $"target {context.Saga.Target!.Describe()} built (no route yet)")
             .MoveData(TenantDataPhases.Freeze, deadline: phase)
             .TransitionTo(machine.TierFreezingSource);
 
@@ -108,7 +125,7 @@ public static class TierChangeBinder
                 saga.TierChangeError = $"{step(context)}: {reason(context)}";
                 saga.RollbackPending = saga.SourceFreezeSent ? [PendingTarget, PendingUnfreeze] : [PendingTarget];
             })
-            .AppendLog("TierRollback", "started", context =>
+            .TierPhase("TierRollback", "started", context =>
                 $"tier change {context.Saga.TierChangeCount} to {context.Saga.TargetTier} failed at {context.Saga.TierChangeError}; rolling back: " +
                 $"removing the target{(context.Saga.SourceFreezeSent ? ", making the source writable again" : "")}" +
                 $"{(context.Saga.RouteSwitchSent ? ", then giving the route back to the source" : "")}")
@@ -128,7 +145,7 @@ public static class TierChangeBinder
     public static EventActivityBinder<TenantState, T> TargetRemoved<T>(this EventActivityBinder<TenantState, T> binder)
         where T : class =>
         binder
-            .AppendLog("TierRollback", "compensated", context => $"partial target {context.Saga.Target!.Describe()} removed")
+            .TierPhase("TierRollback", "compensated", context => $"partial target {context.Saga.Target!.Describe()} removed")
             .Then(context =>
             {
                 context.Saga.RollbackPending.Remove(PendingTarget);
@@ -156,7 +173,7 @@ public static class TierChangeBinder
                 Reason = context.Saga.TierChangeError!,
                 RolledBackAt = Now(context),
             })
-            .AppendLog("TierChange", "failed", context =>
+            .TierPhase("TierChange", "failed", context =>
                 $"rolled back ({context.Saga.TierChangeError}); still {context.Saga.SubscriptionTier} on {TenantSide.CurrentOf(context.Saga).Describe()}, writable")
             .Then(context =>
             {

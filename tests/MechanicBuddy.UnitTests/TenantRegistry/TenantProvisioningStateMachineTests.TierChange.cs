@@ -73,6 +73,10 @@ public sealed partial class TenantProvisioningStateMachineTests
         Assert.Equal(("free", "professional", DeploymentModes.Dedicated), (changed.OldTier, changed.NewTier, changed.DeploymentMode));
         Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
         Assert.True(_admission.Slots.ContainsKey(signup.TenantId), "the shared slot is held until the old side is gone");
+        // A progress event per phase, in order, for dashboards.
+        var progress = Harness.Published.Select<TenantTierChangeProgressed>().Select(p => p.Context.Message)
+            .Where(p => p.Outcome == "completed").Select(p => p.Phase).ToList();
+        Assert.Equal(["TierTargetReady", "TierFreeze", "TierCopy", "TierVerify", "TierSwitchRoute", "TierChange"], progress);
 
         // Grace period over (the deadline watcher's message): the old side goes, its route stays with the new side.
         await Harness.Bus.Publish(new TenantRemovalOverdue { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, State = "Active", DeadlineAt = DateTimeOffset.UtcNow });
