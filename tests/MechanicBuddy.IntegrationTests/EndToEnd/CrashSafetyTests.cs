@@ -68,7 +68,7 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
         Assert.Equal(bodies.Count, mine.Select(t => t.CompanyName).Distinct().Count());
         var failed = mine.Where(t => t.Status == TenantStatuses.Failed).ToList();
         Assert.All(failed, t => Assert.False(string.IsNullOrEmpty(t.FailureReason)));
-        var drift = await _client.GetWhenUpAsync<DriftReport>("/api/drift");
+        var drift = await _client.DriftWhenWorkersUpAsync();
         Assert.True(drift.Clean, $"{chaos}; drift: " + string.Join("; ", drift.Missing.Select(f => $"missing {f.Kind} {f.TenantId} {f.Detail}")
             .Concat(drift.Orphaned.Select(f => $"orphan {f.Kind} {f.TenantId} ({f.Status})")).Concat(drift.Unreachable)));
 

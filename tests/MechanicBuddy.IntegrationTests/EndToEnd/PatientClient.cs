@@ -54,6 +54,21 @@ public sealed class PatientClient(ControlPlaneFixture plane)
         }
     }
 
+    /// <summary>The drift report once every worker answers (one the supervisor is restarting is "unreachable" for a few seconds).</summary>
+    public async Task<DriftReport> DriftWhenWorkersUpAsync()
+    {
+        var giveUp = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var drift = await GetWhenUpAsync<DriftReport>("/api/drift");
+            if (drift.Unreachable.Count == 0 || DateTime.UtcNow > giveUp)
+            {
+                return drift;
+            }
+            await Task.Delay(1000);
+        }
+    }
+
     /// <summary>A GET that waits out a Gateway the supervisor is still restarting.</summary>
     public async Task<T> GetWhenUpAsync<T>(string path)
     {
