@@ -103,6 +103,8 @@ public static class TenantEndpoints
                 return Problems.Conflict("The tenant is still being provisioned", "Deprovision it once provisioning has ended (Active or Failed).");
             case TenantStatuses.Deprovisioning:
                 return TypedResults.Accepted(location, current.Content);
+            case var status when status is TenantStatuses.Suspending or TenantStatuses.Resuming || TenantStatuses.ChangingTier.Contains(status):
+                return Problems.Conflict("The tenant is being changed", $"It is {status}; deprovision it once that has ended (Active, Suspended or Failed).");
         }
 
         await PreferWait.SendAndWaitAsync(http, notifier, tenantId, () => publisher.Publish(new DeprovisionTenant

@@ -55,8 +55,11 @@ public sealed partial class TenantProvisioningStateMachine
                         .Then(context => context.Saga.RejectionCode = context.Saga.RejectionReason = null),
                     admitted => admitted.IfElse(context => context.Saga.Target is null,
                         sameSide => sameSide
-                            .IfElse(context => string.Equals(context.Saga.SubscriptionTier, context.Message.NewTier, StringComparison.OrdinalIgnoreCase),
-                                unchanged => unchanged,
+                            .RespondBounded(context => new TenantTierChangeAccepted
+                            {
+                                TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Message.NewTier, Migrates = false,
+                            })
+                            .If(context => !string.Equals(context.Saga.SubscriptionTier, context.Message.NewTier, StringComparison.OrdinalIgnoreCase),
                                 recorded => recorded
                                     .PublishViaOutbox(context => new TenantTierChanged
                                     {
@@ -65,11 +68,7 @@ public sealed partial class TenantProvisioningStateMachine
                                     })
                                     .AppendLog("TierChange", "completed", context =>
                                         $"{context.Saga.SubscriptionTier} → {context.Message.NewTier}: same path and resources, recorded")
-                                    .Then(context => context.Saga.SubscriptionTier = context.Message.NewTier))
-                            .RespondBounded(context => new TenantTierChangeAccepted
-                            {
-                                TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Message.NewTier, Migrates = false,
-                            }),
+                                    .Then(context => context.Saga.SubscriptionTier = context.Message.NewTier.Trim().ToLowerInvariant())),
                         migrating => migrating
                             .BuildTarget(timeouts)
                             .TierPhase("TierChange", "started", context =>

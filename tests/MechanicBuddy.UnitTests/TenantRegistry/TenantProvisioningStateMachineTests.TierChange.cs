@@ -194,7 +194,9 @@ public sealed partial class TenantProvisioningStateMachineTests
 
         Assert.True(answer.Is(out Response<TenantTierChangeAccepted>? accepted));
         Assert.False(accepted.Message.Migrates);
-        Assert.Equal("demo", Saga.Sagas.Contains(signup.CorrelationId)!.SubscriptionTier);
+        Assert.Equal(("free", "demo"), (accepted.Message.OldTier, accepted.Message.NewTier));
+        // (The registry answers after the saga is stored; the in-memory harness answers at once, so wait for the store.)
+        await WaitUntilAsync(() => Saga.Sagas.Contains(signup.CorrelationId)!.SubscriptionTier == "demo");
         Assert.Equal(("free", "demo"), (Harness.Published.Select<TenantTierChanged>().Single().Context.Message.OldTier, "demo"));
         Assert.False(await Harness.Sent.Any<ProvisionDedicatedTenant>());
     }
