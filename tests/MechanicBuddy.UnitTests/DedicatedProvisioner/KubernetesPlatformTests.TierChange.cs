@@ -1,7 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Provisioning.Routing;
+using MechanicBuddy.UnitTests.SharedTierProvisioner;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static MechanicBuddy.UnitTests.DedicatedProvisioner.KubernetesObjects;
 
@@ -43,6 +47,39 @@ public sealed partial class KubernetesPlatformTests
             (connection.Host, connection.Port, connection.Database, connection.Username));
         Assert.Equal(("mechanicbuddy", plan.Names.Schema), (access.OwnerRole, access.Schema));
         Assert.Contains($"GET /api/v1/namespaces/{ns}/secrets/{HelmValues.PostgresAppSecret}", _api.Requests);
+    }
+
+    [Fact]
+    public async Task Switching_an_upgraded_tenants_route_removes_its_shared_edge_host_so_the_ingress_serves_it()
+    {
+        await using var npm = await FakeNginxProxyManager.StartAsync();
+        var platform = Platform(more: new Dictionary<string, string?>
+        {
+            ["Routing:Driver"] = "npm", ["Routing:Npm:BaseUrl"] = npm.Url.ToString(),
+            ["Routing:Npm:Identity"] = FakeNginxProxyManager.Identity, ["Routing:Npm:Secret"] = FakeNginxProxyManager.Secret,
+        });
+        var plan = Plan(customDomain: null);
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
+        // The tenant's free-tier host on the edge, as the shared worker made it.
+        var edge = _services!.GetRequiredService<ITenantRouteDriver>();
+        await edge.EnsureRouteAsync(new TenantRoute(plan.Names.TenantId, plan.DefaultHostname, new Uri("http://web.free"), new Uri("http://api.free")), CancellationToken.None);
+        Assert.Single(npm.Hosts);
+
+        var switched = await platform.SetAccessAsync(new SetTenantAccess
+        {
+            CorrelationId = plan.Command.CorrelationId, TenantId = plan.Names.TenantId, Suspended = false, SubscriptionTier = "professional", Namespace = ns,
+        }, CancellationToken.None);
+
+        Assert.Empty(npm.Hosts);
+        Assert.Contains("edge route removed", switched, StringComparison.Ordinal);
+        // Serving again later (a resume) finds nothing to remove and says nothing about it.
+        var resumed = await platform.SetAccessAsync(new SetTenantAccess
+        {
+            CorrelationId = plan.Command.CorrelationId, TenantId = plan.Names.TenantId, Suspended = false, SubscriptionTier = "professional", Namespace = ns,
+        }, CancellationToken.None);
+        Assert.DoesNotContain("edge", resumed, StringComparison.Ordinal);
     }
 
     [Fact]

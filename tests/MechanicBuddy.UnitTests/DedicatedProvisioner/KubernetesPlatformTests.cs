@@ -42,9 +42,9 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         return directory?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
-    IDedicatedPlatform Platform(int readyTimeoutSeconds = 5)
+    IDedicatedPlatform Platform(int readyTimeoutSeconds = 5, IReadOnlyDictionary<string, string?>? more = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(more ?? new Dictionary<string, string?>()).AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Provisioning:BaseDomain"] = "mechanicbuddy.app",
             ["Dedicated:Platform"] = "kubernetes",

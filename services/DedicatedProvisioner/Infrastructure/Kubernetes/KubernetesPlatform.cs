@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Provisioning.Routing;
 using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
@@ -24,6 +25,7 @@ public sealed class KubernetesPlatform(
     TenantNamespaces namespaces,
     HelmCli helm,
     TenantIngress ingress,
+    ITenantRouteDriver edge,
     StepRunner steps,
     IOptions<KubernetesOptions> options,
     IOptions<ProvisioningOptions> provisioning,
@@ -147,7 +149,9 @@ public sealed class KubernetesPlatform(
     /// <summary>
     /// Suspends by scaling the API and Web deployments to zero (the ingress then has no endpoints and answers 503; the
     /// CNPG cluster and its data are untouched) and resumes by scaling them back to the tier's replicas. A merge patch of
-    /// spec.replicas: a later helm upgrade sets them from the values again.
+    /// spec.replicas: a later helm upgrade sets them from the values again. Serving also means no shared-tier edge route
+    /// (NPM host) shadows the tenant's Ingress: after an upgrade from the free tier, that is the seed's "remove NPM
+    /// routing" step of the route switch.
     /// </summary>
     public async Task<string> SetAccessAsync(Contracts.SetTenantAccess command, CancellationToken cancellationToken)
     {
@@ -165,9 +169,17 @@ public sealed class KubernetesPlatform(
             var patch = new V1Patch(new V1Deployment { Spec = new V1DeploymentSpec { Replicas = count } }, V1Patch.PatchType.MergePatch);
             await client.AppsV1.PatchNamespacedDeploymentAsync(patch, deployment, ns, cancellationToken: cancellationToken);
         }
-        return command.Suspended
-            ? $"deployments {HelmValues.ApiName} and {HelmValues.WebName} in {ns} scaled to 0: the ingress answers 503; database untouched"
-            : $"deployments {HelmValues.ApiName} ({limits.ApiReplicas}) and {HelmValues.WebName} ({limits.WebReplicas}) in {ns} scaled back";
+        if (command.Suspended)
+        {
+            return $"deployments {HelmValues.ApiName} and {HelmValues.WebName} in {ns} scaled to 0: the ingress answers 503; database untouched";
+        }
+        var edgeRoute = await TransientRetry.RunAsync(() => edge.RouteExistsAsync(command.TenantId, cancellationToken), cancellationToken);
+        if (edgeRoute)
+        {
+            await TransientRetry.RunAsync(() => edge.RemoveRouteAsync(command.TenantId, cancellationToken), cancellationToken);
+        }
+        return $"deployments {HelmValues.ApiName} ({limits.ApiReplicas}) and {HelmValues.WebName} ({limits.WebReplicas}) in {ns} serving" +
+            (edgeRoute ? "; the shared tier's edge route removed, the tenant's Ingress serves its hosts" : "");
     }
 
     /// <summary>
