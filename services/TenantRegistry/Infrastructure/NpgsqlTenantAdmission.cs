@@ -1,4 +1,3 @@
-using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -7,19 +6,19 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
 public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<ProvisioningOptions> options) : ITenantAdmission
 {
+    /// <summary>Every state but the ended ones is live; spelled as the live-shop index's predicate (0005), so the index answers it.</summary>
     public async Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
             """
             SELECT tenant_id FROM tenant_sagas
             WHERE company_key = @company AND owner_email_key = @email AND tenant_id <> @tenant
-              AND NOT (current_state = ANY(@ended))
+              AND current_state NOT IN ('Failed', 'Deprovisioned', 'Compensating')
             LIMIT 1
             """);
         command.Parameters.AddWithValue("company", ShopKeys.Company(companyName));
         command.Parameters.AddWithValue("email", ShopKeys.Email(ownerEmail));
         command.Parameters.AddWithValue("tenant", tenantId);
-        command.Parameters.AddWithValue("ended", new[] { TenantStatuses.Failed, TenantStatuses.Deprovisioned, TenantStatuses.Compensating });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
