@@ -31,7 +31,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         var message = await TransientRetry.RunAsync(() => command.Phase switch
         {
             TenantDataPhases.Freeze => FreezeAsync(tenantId, command.Source, cancellationToken),
-            TenantDataPhases.Unfreeze => UnfreezeAsync(command.Source, tenantId, cancellationToken),
+            TenantDataPhases.Unfreeze => UnfreezeAsync(tenantId, command.Source, cancellationToken),
             TenantDataPhases.Copy => CopyAsync(tenantId, command.Source, Require(command.Target), cancellationToken),
             TenantDataPhases.Verify => VerifyAsync(tenantId, command.Source, Require(command.Target), cancellationToken),
             _ => throw new ArgumentException($"unknown data phase '{command.Phase}'", nameof(command)),
@@ -52,7 +52,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         return $"{database.Description}: all {ShopTables.All.Count} shop tables read-only (writes refused with SQLSTATE {TenantWriteFreeze.RefusedState})";
     }
 
-    async Task<string> UnfreezeAsync(TenantDataLocation source, string tenantId, CancellationToken cancellationToken)
+    async Task<string> UnfreezeAsync(string tenantId, TenantDataLocation source, CancellationToken cancellationToken)
     {
         await using var database = await OpenAsync(tenantId, source, cancellationToken);
         await TenantWriteFreeze.UnfreezeAsync(database.DataSource, database.Schema, database.OwnerRole, LockTimeout, cancellationToken);

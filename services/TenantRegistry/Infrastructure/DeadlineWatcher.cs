@@ -48,13 +48,13 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
     static readonly string[] RemovalStates =
         [TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.TierRollingBack, TenantStatuses.Active, TenantStatuses.Suspended];
 
-    public static IEnumerable<string> WatchedStates => BuildingStates.Concat(RemovalStates);
+    static readonly string[] WatchedStates = [.. BuildingStates, .. RemovalStates];
 
     public async Task<int> PublishExpiredAsync(CancellationToken cancellationToken)
     {
         await using var command = registry.CreateCommand(
             "SELECT correlation_id, tenant_id, deadline_at, current_state FROM tenant_sagas WHERE current_state = ANY(@states) AND deadline_at < now() LIMIT 500");
-        command.Parameters.AddWithValue("states", WatchedStates.ToArray());
+        command.Parameters.AddWithValue("states", WatchedStates);
         var expired = new List<(Guid CorrelationId, string TenantId, DateTimeOffset DeadlineAt, string State)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

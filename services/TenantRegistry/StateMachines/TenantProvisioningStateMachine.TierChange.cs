@@ -133,9 +133,8 @@ public sealed partial class TenantProvisioningStateMachine
         During(TierVerifyingData,
             When(DataMoved, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Verify))
                 .TierPhase("TierVerify", "completed", context => context.Message.Message)
-                .Then(context => context.Saga.RouteSwitchSent = true)
                 .SetAccessOf(context => context.Saga.Target!, context => context.Saga.TargetTier!)
-                .Then(context => context.Saga.DeadlineAt = Now(context) + phase)
+                .Then(context => context.Saga.DeadlineAt = TierChangeBinder.Now(context) + phase)
                 .TierPhase("TierSwitchRoute", "started", context => $"switching the tenant's route to {context.Saga.Target!.Describe()}")
                 .TransitionTo(TierSwitchingRoute),
             When(DataMoveFailed, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Verify))
@@ -150,7 +149,7 @@ public sealed partial class TenantProvisioningStateMachine
                     TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!,
                     DeploymentMode = context.Saga.Target!.DeploymentMode, ChangedAt = context.Message.CompletedAt,
                 })
-                .Then(context => CompleteTierChange(context.Saga, Now(context), options.TierChange))
+                .Then(context => CompleteTierChange(context.Saga, TierChangeBinder.Now(context), options.TierChange))
                 .TierPhase("TierChange", "completed", context =>
                     $"now {context.Saga.SubscriptionTier} on {TenantSide.CurrentOf(context.Saga).Describe()} at {context.Saga.TenantUrl}; " +
                     $"the old side ({context.Saga.Retired!.Describe()}) stays read-only until {context.Saga.RetireAt:u}")
@@ -196,7 +195,7 @@ public sealed partial class TenantProvisioningStateMachine
                 .TierPhase("TierRollback", "compensated", context => context.Message.Message)
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingUnfreeze))
                 .FinishRollbackWhenDone(this),
-            When(AccessSet, context => !context.Message.Suspended && context.Saga.RollbackPending.Contains(TierChangeBinder.PendingRoute))
+            When(AccessSet, context => !context.Message.Suspended && TierChangeBinder.RouteDueBack(context.Saga))
                 .TierPhase("TierRollback", "compensated", context => $"route given back to the old side: {context.Message.Message}")
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingRoute))
                 .FinishRollbackWhenDone(this),
@@ -231,9 +230,6 @@ public sealed partial class TenantProvisioningStateMachine
 
     static bool IsCurrentPhase(TenantState saga, int tierChange, string phase, string expected) =>
         IsCurrentChange(saga, tierChange) && phase == expected;
-
-    static DateTimeOffset Now<T>(BehaviorContext<TenantState, T> context) where T : class =>
-        context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow();
 
     static string PhaseOf(string state) => state switch
     {
@@ -291,8 +287,6 @@ public sealed partial class TenantProvisioningStateMachine
         saga.TierChangeCount++;
         saga.TargetTier = newTier;
         saga.Target = target;
-        saga.SourceFreezeSent = false;
-        saga.RouteSwitchSent = false;
         saga.RollbackPending = [];
         saga.TierChangeError = null;
     }
@@ -311,7 +305,5 @@ public sealed partial class TenantProvisioningStateMachine
         saga.DeadlineAt = saga.RetireAt;
         saga.Target = null;
         saga.TargetTier = null;
-        saga.SourceFreezeSent = false;
-        saga.RouteSwitchSent = false;
     }
 }

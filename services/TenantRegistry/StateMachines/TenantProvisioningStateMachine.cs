@@ -216,34 +216,18 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
         During(Active, Failed, Suspended,
             When(DeprovisionRequested)
                 .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(context => context.Saga.Retired!, options.Value.Timeouts))
-                .IfElse(context => context.Saga.Pool is not null,
-                    shared => shared
-                        .SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
-                        {
-                            CorrelationId = context.Saga.CorrelationId,
-                            TenantId = context.Saga.TenantId,
-                            Pool = context.Saga.Pool!,
-                        })
-                        .AwaitRemoval(options.Value.Timeouts)
-                        .AppendLog("Deprovision", "started", context => $"removing the tenant from pool {context.Saga.Pool}")
+                .IfElse(context => context.Saga.Pool is not null || context.Saga.DeploymentMode == DeploymentModes.Dedicated,
+                    built => built
+                        .RemoveWhatWasBuilt(options.Value.Timeouts)
+                        .AppendLog("Deprovision", "started", context => context.Saga.Pool is not null
+                            ? $"removing the tenant from pool {context.Saga.Pool}"
+                            : $"removing namespace {context.Saga.Namespace} and everything in it")
                         .TransitionTo(Deprovisioning),
-                    notShared => notShared.IfElse(context => context.Saga.DeploymentMode == DeploymentModes.Dedicated,
-                        dedicated => dedicated
-                            .SendViaOutbox(QueueNames.DeprovisionDedicatedTenant, context => new DeprovisionDedicatedTenant
-                            {
-                                CorrelationId = context.Saga.CorrelationId,
-                                TenantId = context.Saga.TenantId,
-                                Namespace = context.Saga.Namespace!,
-                                HelmRelease = context.Saga.HelmRelease,
-                            })
-                            .AwaitRemoval(options.Value.Timeouts)
-                            .AppendLog("Deprovision", "started", context => $"removing namespace {context.Saga.Namespace} and everything in it")
-                            .TransitionTo(Deprovisioning),
                     nothingBuilt => nothingBuilt
                         .Then(context => context.Saga.DeprovisionedAt = context.Message.RequestedAt)
                         .AppendLog("Deprovision", "completed", _ => "nothing was built; tenant closed")
                         .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
-                        .TransitionTo(Deprovisioned))));
+                        .TransitionTo(Deprovisioned)));
 
         // The old side of a tier change, removed beside the tenant, reports the same events: those are not the tenant's (see DefineRetirement).
         During(Deprovisioning,

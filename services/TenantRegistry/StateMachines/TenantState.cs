@@ -45,10 +45,7 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     /// <summary>During a tier change: the tier asked for and the side being built for it.</summary>
     public string? TargetTier { get; set; }
     public TenantSide? Target { get; set; }
-    /// <summary>During a tier change: the source was told to go read-only / the route was told to switch (what a rollback undoes).</summary>
-    public bool SourceFreezeSent { get; set; }
-    public bool RouteSwitchSent { get; set; }
-    /// <summary>During a rollback: what is still to be undone ("target", "unfreeze", "route").</summary>
+    /// <summary>During a rollback: what is still to be undone ("target", "unfreeze", "route"; the route only once the target is gone).</summary>
     public List<string> RollbackPending { get; set; } = [];
     /// <summary>Why the last tier change was rolled back (cleared by the next one).</summary>
     public string? TierChangeError { get; set; }

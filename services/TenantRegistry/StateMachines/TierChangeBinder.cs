@@ -14,7 +14,7 @@ public static class TierChangeBinder
     public const string PendingUnfreeze = "unfreeze";
     public const string PendingRoute = "route";
 
-    static DateTimeOffset Now<T>(BehaviorContext<TenantState, T> context) where T : class =>
+    public static DateTimeOffset Now<T>(BehaviorContext<TenantState, T> context) where T : class =>
         context.GetServiceOrCreateInstance<TimeProvider>().GetUtcNow();
 
     /// <summary>A phase of the tier change: an entry in the tenant's log and the same as a progress event on the bus.</summary>
@@ -57,7 +57,6 @@ public static class TierChangeBinder
     public static EventActivityBinder<TenantState, T> MoveData<T>(this EventActivityBinder<TenantState, T> binder, string phase, TimeSpan? deadline)
         where T : class =>
         binder
-            .Then(context => context.Saga.SourceFreezeSent |= phase == TenantDataPhases.Freeze)
             .SendViaOutbox(QueueNames.MoveTenantData, context => new MoveTenantData
             {
                 CorrelationId = context.Saga.CorrelationId,
@@ -123,13 +122,27 @@ public static class TierChangeBinder
             {
                 var saga = context.Saga;
                 saga.TierChangeError = $"{step(context)}: {reason(context)}";
-                saga.RollbackPending = saga.SourceFreezeSent ? [PendingTarget, PendingUnfreeze] : [PendingTarget];
+                // What was done follows from the phase that failed (still the current state here): from the freeze on,
+                // the source was told to go read-only; in the switch, the route may already point at the target.
+                saga.RollbackPending = [PendingTarget];
+                if (saga.CurrentState != TenantStatuses.TierProvisioningTarget)
+                {
+                    saga.RollbackPending.Add(PendingUnfreeze);
+                }
+                if (saga.CurrentState == TenantStatuses.TierSwitchingRoute)
+                {
+                    saga.RollbackPending.Add(PendingRoute);
+                }
             })
             .TierPhase("TierRollback", "started", context =>
                 $"tier change {context.Saga.TierChangeCount} to {context.Saga.TargetTier} failed at {context.Saga.TierChangeError}; rolling back: " +
-                $"removing the target{(context.Saga.SourceFreezeSent ? ", making the source writable again" : "")}" +
-                $"{(context.Saga.RouteSwitchSent ? ", then giving the route back to the source" : "")}")
+                $"removing the target{(context.Saga.RollbackPending.Contains(PendingUnfreeze) ? ", making the source writable again" : "")}" +
+                $"{(context.Saga.RollbackPending.Contains(PendingRoute) ? ", then giving the route back to the source" : "")}")
             .SendRollbackCommands(timeouts);
+
+    /// <summary>The route goes back only once the target is gone (a switch still running on the target's worker has then ended).</summary>
+    public static bool RouteDueBack(TenantState saga) =>
+        saga.RollbackPending.Contains(PendingRoute) && !saga.RollbackPending.Contains(PendingTarget);
 
     /// <summary>(Re)sends whatever of the rollback is still pending, with a new confirmation deadline.</summary>
     public static EventActivityBinder<TenantState, T> SendRollbackCommands<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
@@ -138,7 +151,7 @@ public static class TierChangeBinder
             // The target's removal never touches the route: if the switch got as far as writing it, the source's worker writes it back.
             .If(context => context.Saga.RollbackPending.Contains(PendingTarget), target => target.RemoveSide(context => context.Saga.Target!, timeouts, keepRoute: true))
             .If(context => context.Saga.RollbackPending.Contains(PendingUnfreeze), unfreeze => unfreeze.MoveData(TenantDataPhases.Unfreeze, deadline: null))
-            .If(context => context.Saga.RollbackPending.Contains(PendingRoute), route => route.GiveRouteBack())
+            .If(context => RouteDueBack(context.Saga), route => route.GiveRouteBack())
             .AwaitRemoval(timeouts);
 
     /// <summary>The partial target is gone; only now is the route given back (a switch still running on the target's worker has ended).</summary>
@@ -146,15 +159,8 @@ public static class TierChangeBinder
         where T : class =>
         binder
             .TierPhase("TierRollback", "compensated", context => $"partial target {context.Saga.Target!.Describe()} removed")
-            .Then(context =>
-            {
-                context.Saga.RollbackPending.Remove(PendingTarget);
-                if (context.Saga.RouteSwitchSent)
-                {
-                    context.Saga.RollbackPending.Add(PendingRoute);
-                }
-            })
-            .If(context => context.Saga.RollbackPending.Contains(PendingRoute), route => route.GiveRouteBack());
+            .Then(context => context.Saga.RollbackPending.Remove(PendingTarget))
+            .If(context => RouteDueBack(context.Saga), route => route.GiveRouteBack());
 
     static EventActivityBinder<TenantState, T> GiveRouteBack<T>(this EventActivityBinder<TenantState, T> binder)
         where T : class =>
@@ -180,8 +186,6 @@ public static class TierChangeBinder
                 var saga = context.Saga;
                 saga.Target = null;
                 saga.TargetTier = null;
-                saga.SourceFreezeSent = false;
-                saga.RouteSwitchSent = false;
                 saga.DeadlineAt = null;
             })
             .TransitionTo(machine.Active));
