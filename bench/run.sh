@@ -10,15 +10,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \
   MB_GATEWAY_PORT=5200 MB_REGISTRY_PORT=5202 MB_SHARED_PORT=5203 MB_DEDICATED_PORT=5204 MB_TENANT_FIRST_PORT=28000 MB_TENANT_LAST_PORT=28999 \
   Provisioning__FreeTier__MaxTenantsPerInstance=100000 Provisioning__TierChange__GracePeriodSeconds=3 \
-  Provisioning__FreeTier__PostgresConnectionString="Host=127.0.0.1;Port=55434;Database=mechanicbuddy_shared;Username=mechanicbuddy;Password=mechanicbuddy-local" \
-  ConnectionStrings__Registry="Host=127.0.0.1;Port=55434;Database=mechanicbuddy_registry;Username=mechanicbuddy;Password=mechanicbuddy-local"
+  Provisioning__FreeTier__AllowConnectionOversubscription=true
 "$root/scripts/services.sh" stop 2>/dev/null || true
 "$root/scripts/infra.sh" stop 2>/dev/null || true
 rm -rf "$MB_VAR"
 "$root/scripts/infra.sh" start
+# The direct baseline's pool, prepared like every pool database (by the superuser, see pool-database.sql).
+direct_database=bench_direct_$(date +%H%M%S)
+"$root/scripts/infra.sh" prepare-pool "$direct_database"
 dotnet build "$root/MechanicBuddy.sln" -c Release -v q -nologo --tl:off | grep -E " error |rror\(s\)" || true
 "$root/scripts/services.sh" start
 trap '"$root/scripts/services.sh" stop; "$root/scripts/infra.sh" stop' EXIT
 token=$("$root/scripts/services.sh" token bench 1)
 dotnet "$root/bench/MechanicBuddy.Bench/bin/Release/net10.0/MechanicBuddy.Bench.dll" --gateway=http://127.0.0.1:5200 --token="$token" \
-  --server="Host=127.0.0.1;Port=55434;Username=mechanicbuddy;Password=mechanicbuddy-local" "$@"
+  --server="Host=127.0.0.1;Port=55434;Username=mechanicbuddy;Password=$(cat "$MB_VAR/secrets.d/db-password")" --direct-database="$direct_database" "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops MechanicBuddy's own PostgreSQL 15, RabbitMQ and nginx instances: own data directories under
 # $MB_VAR (default ./var) and own ports, so nothing depends on the distribution's services.
-#   scripts/infra.sh start | stop | restart-rabbitmq | restart-postgres
+#   scripts/infra.sh start | stop | restart-rabbitmq | restart-postgres | prepare-pool DATABASE
 # Logs: $MB_VAR/log (PostgreSQL: $MB_VAR/pg/postgres.log, owned by its OS user).
 # Ports: PostgreSQL $MB_PG_PORT (55432), RabbitMQ $MB_AMQP_PORT (5672) with its UI on $MB_RABBIT_UI_PORT (15672),
 # nginx (tenant routes) on $MB_NGINX_PORT (8480).
@@ -15,8 +15,11 @@ RABBIT_UI_PORT=${MB_RABBIT_UI_PORT:-15672}
 NGINX_PORT=${MB_NGINX_PORT:-8480}
 PGBIN=/usr/lib/postgresql/15/bin
 RMQ=/usr/lib/rabbitmq/bin
-# Password of the control plane's PostgreSQL role; local instances only listen on 127.0.0.1.
-MB_DB_PASSWORD=${MB_DB_PASSWORD:-mechanicbuddy-local}
+# shellcheck source=scripts/machine-secrets.sh
+. "$here/machine-secrets.sh"
+# Password of the control plane's PostgreSQL role: this machine's own (local instances only listen on 127.0.0.1).
+MB_DB_PASSWORD=${MB_DB_PASSWORD:-$(machine_secret db-password)}
+POOL_SQL=$root/libraries/TenantDatabase/Control/pool-database.sql
 
 mkdir -p "$VAR/log"
 
@@ -43,19 +46,40 @@ CONF
   if ! as_postgres "$PGBIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     as_postgres "$PGBIN/pg_ctl" -D "$data" -l "$VAR/pg/postgres.log" -w -t 60 start >/dev/null
   fi
-  # The control plane's role creates tenant roles and owns the registry and shared-pool databases; it is no superuser.
+  # The control plane's role owns the registry and shared-pool databases and may create databases; it is no superuser
+  # and has no CREATEROLE (tenant roles are made through each pool's mechanicbuddy_control functions), and it is a
+  # member of no tenant role (an older install's memberships are taken back here).
   psql_super -d postgres <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mechanicbuddy') THEN
-    CREATE ROLE mechanicbuddy LOGIN CREATEROLE CREATEDB PASSWORD '$MB_DB_PASSWORD';
+    CREATE ROLE mechanicbuddy LOGIN;
   END IF;
+END \$\$;
+ALTER ROLE mechanicbuddy LOGIN CREATEDB NOCREATEROLE NOSUPERUSER PASSWORD '$MB_DB_PASSWORD';
+DO \$\$ DECLARE r record; BEGIN
+  FOR r IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+           WHERE u.rolname = 'mechanicbuddy' AND g.rolname LIKE 'tenant\_%' LOOP
+    EXECUTE format('REVOKE %I FROM mechanicbuddy', r.rolname);
+  END LOOP;
 END \$\$;
 REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
 SELECT 'CREATE DATABASE mechanicbuddy_registry OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'mechanicbuddy_registry') \gexec
-SELECT 'CREATE DATABASE mechanicbuddy_shared OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'mechanicbuddy_shared') \gexec
 -- Tenant roles may reach their own pool database and nothing else.
 REVOKE CONNECT, TEMPORARY ON DATABASE template1, mechanicbuddy_registry FROM PUBLIC;
 SQL
+  if [ "${MB_TEST_SUPERUSER:-}" = 1 ]; then
+    # Test clusters only: the tests play the DBA (prepare pool databases) and the attacker's setup with this login.
+    psql_super -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS mechanicbuddy_test_admin" -c "CREATE ROLE mechanicbuddy_test_admin LOGIN SUPERUSER PASSWORD '$(machine_secret test-superuser-password)'"
+  fi
+  prepare_pool mechanicbuddy_shared
+}
+
+# A shared pool database, made if missing and prepared by the superuser (see pool-database.sql). Safe to repeat.
+prepare_pool() {
+  psql_super -d postgres >/dev/null <<SQL
+SELECT 'CREATE DATABASE "$1" OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$1') \gexec
+SQL
+  psql_super -d "$1" >/dev/null <"$POOL_SQL"
 }
 
 start_rabbitmq() {
@@ -149,6 +173,7 @@ case "${1:-start}" in
   stop) stop_all ;;
   # Game days and the crash-safety tests: the broker or the database goes away under load and comes back.
   restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
+  prepare-pool) [ -n "${2:-}" ] || { echo "usage: $0 prepare-pool DATABASE" >&2; exit 2; }; prepare_pool "$2" ;;
   restart-postgres) as_postgres "$PGBIN/pg_ctl" -D "$VAR/pg/data" -l "$VAR/pg/postgres.log" -m fast -w -t 60 restart >/dev/null ;;
-  *) echo "usage: $0 start|stop|restart-rabbitmq|restart-postgres" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart-rabbitmq|restart-postgres|prepare-pool DATABASE" >&2; exit 2 ;;
 esac

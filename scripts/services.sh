@@ -11,22 +11,11 @@ CONFIGURATION=${MB_CONFIGURATION:-Release}
 SERVICES=(TenantRegistry SharedTierProvisioner DedicatedProvisioner Gateway)
 declare -A PORTS=([Gateway]=${MB_GATEWAY_PORT:-5100} [TenantRegistry]=${MB_REGISTRY_PORT:-5102} [SharedTierProvisioner]=${MB_SHARED_PORT:-5103} [DedicatedProvisioner]=${MB_DEDICATED_PORT:-5104})
 mkdir -p "$VAR/log" "$VAR/run" "$VAR/secrets" "$VAR/dedicated-secrets"
-
-signing_key() {
-  local file=$VAR/auth-signing-key
-  if [ ! -s "$file" ]; then
-    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$file")
-  fi
-  cat "$file"
-}
-
-registry_key() {
-  local file=$VAR/registry-api-key
-  if [ ! -s "$file" ]; then
-    (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$file")
-  fi
-  cat "$file"
-}
+# shellcheck source=scripts/machine-secrets.sh
+. "$here/machine-secrets.sh"
+signing_key() { machine_secret auth-signing-key; }
+registry_key() { machine_secret registry-api-key; }
+pg() { echo "Host=127.0.0.1;Port=${MB_PG_PORT:-55432};Database=$1;Username=mechanicbuddy;Password=$(machine_secret db-password)"; }
 
 common_env() {
   export Routing__Nginx__Prefix=$VAR/nginx Routing__Nginx__ConfigFile=$VAR/nginx/nginx.conf Routing__Nginx__RoutesDirectory=$VAR/nginx/routes \
@@ -38,6 +27,9 @@ common_env() {
     Inventory__ApiKey=$(registry_key) Services__SharedTierProvisioner__ApiKey=$(registry_key) Services__DedicatedProvisioner__ApiKey=$(registry_key) \
     Services__SharedTierProvisioner__BaseUrl=http://127.0.0.1:${PORTS[SharedTierProvisioner]} \
     Services__DedicatedProvisioner__BaseUrl=http://127.0.0.1:${PORTS[DedicatedProvisioner]} DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+  # This machine's database password (scripts/infra.sh made the role with it), unless the caller chose the databases.
+  export ConnectionStrings__Registry=${ConnectionStrings__Registry:-$(pg mechanicbuddy_registry)} \
+    Provisioning__FreeTier__PostgresConnectionString=${Provisioning__FreeTier__PostgresConnectionString:-$(pg mechanicbuddy_shared)}
 }
 
 dll_of() { echo "$root/services/$1/bin/$CONFIGURATION/net10.0/MechanicBuddy.$1.dll"; }

@@ -13,9 +13,15 @@ namespace MechanicBuddy.Bench;
 /// </summary>
 public sealed class DirectSqlPath(string poolConnectionString) : IAsyncDisposable
 {
-    readonly SharedPools _pools = new(Options.Create(new ProvisioningOptions { FreeTier = new FreeTierOptions { PostgresConnectionString = poolConnectionString } }));
+    static IOptions<ProvisioningOptions> OptionsFor(string poolConnectionString) => Options.Create(new ProvisioningOptions
+    {
+        FreeTier = new FreeTierOptions { PostgresConnectionString = poolConnectionString, AllowConnectionOversubscription = true },
+    });
+    readonly IOptions<ProvisioningOptions> _options = OptionsFor(poolConnectionString);
+    SharedPools Pools => _poolsCache ??= new SharedPools(_options);
+    SharedPools? _poolsCache;
     readonly ShopSchemaMigrator _migrator = new(NullLogger<ShopSchemaMigrator>.Instance);
-    SharedPoolSchemas Schemas => _schemas ??= new SharedPoolSchemas(_pools);
+    SharedPoolSchemas Schemas => _schemas ??= new SharedPoolSchemas(Pools, _options, NullLogger<SharedPoolSchemas>.Instance);
     SharedPoolSchemas? _schemas;
 
     /// <summary>Milliseconds from the start of each provisioning to the end of each step, for comparison with the gateway path's log.</summary>
@@ -52,5 +58,5 @@ public sealed class DirectSqlPath(string poolConnectionString) : IAsyncDisposabl
         }
     }
 
-    public ValueTask DisposeAsync() => _pools.DisposeAsync();
+    public ValueTask DisposeAsync() => Pools.DisposeAsync();
 }

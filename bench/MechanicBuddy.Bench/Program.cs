@@ -42,12 +42,8 @@ if (Setting("mode", "free") == "copy")
 }
 var warmup = Math.Max(concurrency, 4);
 
-var directDatabase = $"bench_direct_{DateTime.UtcNow:HHmmss}";
-await using (var admin = new NpgsqlConnection(server + ";Database=mechanicbuddy_registry"))
-{
-    await admin.OpenAsync();
-    await new NpgsqlCommand($"CREATE DATABASE {directDatabase} OWNER mechanicbuddy", admin).ExecuteNonQueryAsync();
-}
+// Prepared as a pool by bench/run.sh (scripts/infra.sh prepare-pool): the direct path makes roles as the worker does.
+var directDatabase = Setting("direct-database", "");
 
 // The Gateway hashes each admin password (PBKDF2, 100k rounds); the direct path gets a hash computed the same way,
 // outside its timing, so it is measured doing SQL work only.

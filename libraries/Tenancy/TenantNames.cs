@@ -13,6 +13,8 @@ public sealed record TenantNames
     public string Schema { get; }
     /// <summary>The schema's login role "tenant_{id}_app" (≤ 57 bytes, under PostgreSQL's 63).</summary>
     public string Role { get; }
+    /// <summary>"tenant_{id}_mv": the short-lived login, a member of <see cref="Role"/> only, that a tier change moves the shop's data with.</summary>
+    public string MoverRole { get; }
     /// <summary>Kubernetes namespace and Helm release "tenant-{id}" (≤ 53 characters).</summary>
     public string DedicatedNamespace { get; }
     public string HelmRelease { get; }
@@ -22,6 +24,7 @@ public sealed record TenantNames
         TenantId = TenantIds.Require(tenantId);
         Schema = "tenant_" + tenantId.Replace('-', '_');
         Role = Schema + "_app";
+        MoverRole = Schema + "_mv";
         DedicatedNamespace = "tenant-" + tenantId;
         HelmRelease = DedicatedNamespace;
     }

@@ -1,4 +1,5 @@
 using Npgsql;
+using MechanicBuddy.TenantDatabase.Control;
 using static MechanicBuddy.TenantDatabase.SqlIdentifiers;
 
 namespace MechanicBuddy.TenantDatabase;
@@ -6,37 +7,38 @@ namespace MechanicBuddy.TenantDatabase;
 /// <summary>
 /// The read-only window of a tier change. Freezing puts a statement trigger on every shop table that refuses INSERT,
 /// UPDATE, DELETE and TRUNCATE with SQLSTATE 25006 (read_only_sql_transaction) and a message saying why, and hands the
-/// tables to the connecting (control-plane) role for the window: the tenant's role keeps reading and writing rights,
-/// so its writes reach the trigger and get the clear error, but it no longer owns the tables and so cannot drop or
-/// disable the trigger. The freeze takes each table's exclusive lock, so it waits for writes already under way to
-/// commit (bounded by a lock timeout): every write is either in the copy or refused, none is lost. Unfreezing gives
-/// the tables back. Both are idempotent and run in one transaction each.
+/// tables and the tenant's schema to the connecting (control-plane) role for the window: the tenant's role keeps
+/// reading and writing rights, so its writes reach the trigger and get the clear error, but it owns neither the tables
+/// nor the schema, so it can drop or disable nothing of the window (owning the schema would let it drop any object in
+/// it). The trigger's function lives in the control plane's own schema, where tenants have no right at all. The
+/// freeze takes each table's exclusive lock, so it waits for writes already under way to commit (bounded by a lock
+/// timeout): every write is either in the copy or refused, none is lost. Unfreezing gives everything back. Both are
+/// idempotent, run in one transaction each, and only do DDL: no tenant row is read here, so nothing the tenant
+/// attached to its tables (policies, triggers) runs with the control plane's rights.
 /// </summary>
 public static class TenantWriteFreeze
 {
     public const string TriggerName = "mechanicbuddy_read_only";
-    public const string FunctionName = "mechanicbuddy_refuse_writes";
+    public const string FunctionName = "refuse_tenant_writes";
+    /// <summary>The function's name before it moved to the control schema: an older window's leftover is cleaned up.</summary>
+    const string TenantSchemaFunctionName = "mechanicbuddy_refuse_writes";
     /// <summary>SQLSTATE read_only_sql_transaction: what the shop app sees for a write during the window.</summary>
     public const string RefusedState = "25006";
 
-    public static async Task FreezeAsync(NpgsqlDataSource database, string schema, string tenantRole, string tenantId, TimeSpan lockTimeout,
-        CancellationToken cancellationToken)
+    static string Function => $"{ControlSchema.Name}.{Quote(FunctionName)}";
+
+    /// <remarks>The refusal names the tenant from the table's schema, the one place it cannot be wrong.</remarks>
+    public static async Task FreezeAsync(NpgsqlDataSource database, string schema, string tenantRole, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
         var s = Quote(schema);
-        var message = QuoteLiteral($"tenant {tenantId} is read-only while its data moves to its new tier; nothing was written");
-        var hint = QuoteLiteral("Retry the change once the move is over (the tenant's status is Active again).");
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'", cancellationToken);
+        await EnsureFunctionAsync(connection, transaction, cancellationToken);
+        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, cancellationToken);
         await ExecuteAsync(connection, transaction,
-            $"""
-            SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms';
-            CREATE OR REPLACE FUNCTION {s}.{Quote(FunctionName)}() RETURNS trigger LANGUAGE plpgsql AS $body$
-            BEGIN
-                RAISE EXCEPTION USING ERRCODE = '{RefusedState}', MESSAGE = {message}, HINT = {hint};
-            END
-            $body$;
-            ALTER FUNCTION {s}.{Quote(FunctionName)}() OWNER TO CURRENT_USER;
-            """, cancellationToken);
+            $"ALTER SCHEMA {s} OWNER TO CURRENT_USER; REVOKE ALL ON SCHEMA {s} FROM {Quote(tenantRole)}; GRANT USAGE ON SCHEMA {s} TO {Quote(tenantRole)}",
+            cancellationToken);
         foreach (var table in ShopTables.All)
         {
             var t = $"{s}.{Quote(table)}";
@@ -47,9 +49,10 @@ public static class TenantWriteFreeze
                 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {t} TO {Quote(tenantRole)};
                 DROP TRIGGER IF EXISTS {Quote(TriggerName)} ON {t};
                 CREATE TRIGGER {Quote(TriggerName)} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON {t}
-                    FOR EACH STATEMENT EXECUTE FUNCTION {s}.{Quote(FunctionName)}();
+                    FOR EACH STATEMENT EXECUTE FUNCTION {Function}();
                 """, cancellationToken);
         }
+        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -59,6 +62,12 @@ public static class TenantWriteFreeze
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'", cancellationToken);
+        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, cancellationToken);
+        // The schema first: a table's new owner must be able to create in its schema.
+        if (await SchemaOwnerAsync(connection, transaction, schema, cancellationToken) is { } schemaOwner && schemaOwner != tenantRole)
+        {
+            await ExecuteAsync(connection, transaction, $"REVOKE ALL ON SCHEMA {s} FROM {Quote(tenantRole)}; ALTER SCHEMA {s} OWNER TO {Quote(tenantRole)}", cancellationToken);
+        }
         foreach (var table in ShopTables.All)
         {
             var t = $"{s}.{Quote(table)}";
@@ -66,8 +75,9 @@ public static class TenantWriteFreeze
             // so the shop's own long transaction that made the freeze give up cannot block its undoing.
             await using var state = new NpgsqlCommand(
                 """
-                SELECT t.tableowner, EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = format('%I.%I', t.schemaname, t.tablename)::regclass AND g.tgname = @trigger)
-                FROM pg_tables t WHERE t.schemaname = @schema AND t.tablename = @table
+                SELECT r.rolname, EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = @trigger)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_roles r ON r.oid = c.relowner
+                WHERE n.nspname = @schema AND c.relname = @table AND c.relkind = 'r'
                 """, connection, transaction);
             state.Parameters.AddWithValue("schema", schema);
             state.Parameters.AddWithValue("table", table);
@@ -93,8 +103,58 @@ public static class TenantWriteFreeze
                     cancellationToken);
             }
         }
-        await ExecuteAsync(connection, transaction, $"DROP FUNCTION IF EXISTS {s}.{Quote(FunctionName)}()", cancellationToken);
+        await ExecuteAsync(connection, transaction, $"DROP FUNCTION IF EXISTS {s}.{Quote(TenantSchemaFunctionName)}()", cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The refusal, made once per database in the control schema. Where the control plane is superuser (a tenant's own
+    /// instance or cluster) it makes the schema too; everywhere the schema must be the control plane's, not a tenant's.
+    /// </summary>
+    static async Task EnsureFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (await ControlSchema.IsSuperuserAsync(connection, transaction, cancellationToken))
+        {
+            await ControlSchema.EnsureOwnAsync(connection, transaction, cancellationToken);
+        }
+        else
+        {
+            await ControlSchema.RequireTrustedOwnerAsync(connection, transaction, cancellationToken);
+        }
+        await using (var exists = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = @schema AND p.proname = @function)",
+            connection, transaction))
+        {
+            exists.Parameters.AddWithValue("schema", ControlSchema.Name);
+            exists.Parameters.AddWithValue("function", FunctionName);
+            if ((bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+        }
+        var hint = QuoteLiteral("Retry the change once the move is over (the tenant's status is Active again).");
+        // The tenant is named from the table's schema (tenant_{id} with '-' as '_'); search_path is pinned so nothing of
+        // the writing tenant's own can stand in for the string functions.
+        await ExecuteAsync(connection, transaction,
+            $"""
+            CREATE FUNCTION {Function}() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+            BEGIN
+                RAISE EXCEPTION USING ERRCODE = '{RefusedState}',
+                    MESSAGE = 'tenant ' || pg_catalog.replace(pg_catalog.substr(TG_TABLE_SCHEMA::text, 8), '_', '-')
+                        || ' is read-only while its data moves to its new tier; nothing was written',
+                    HINT = {hint};
+            END
+            $body$
+            """, cancellationToken);
+    }
+
+    static async Task<string?> SchemaOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT r.rolname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = @schema", connection, transaction);
+        command.Parameters.AddWithValue("schema", schema);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>How many shop tables carry the read-only trigger: all of them while frozen, none otherwise.</summary>

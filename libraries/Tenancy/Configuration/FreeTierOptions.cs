@@ -23,6 +23,21 @@ public sealed class FreeTierOptions
     [Range(1, 10_000)]
     public int MechanicLimit { get; set; } = 5;
 
+    /// <summary>
+    /// How many connections one tenant's role may hold at once (PostgreSQL CONNECTION LIMIT), so no tenant can take a
+    /// server's connections from the others. A pool's budget is its capacity times this; see
+    /// <see cref="ControlPlaneConnectionReserve"/>.
+    /// </summary>
+    [Range(1, 1000)]
+    public int TenantConnectionLimit { get; set; } = 2;
+
+    /// <summary>Connections of a pool's server kept for the control plane: the pools on one server may promise their tenants at most max_connections minus this.</summary>
+    [Range(1, 10_000)]
+    public int ControlPlaneConnectionReserve { get; set; } = 50;
+
+    /// <summary>Lets pools promise more connections than their server has (benchmarks with huge pools); never in production.</summary>
+    public bool AllowConnectionOversubscription { get; set; }
+
     public List<SharedPoolOptions> Pools { get; set; } = [];
 
     /// <summary>The configured pools in placement order; a single "default" pool built from the seed's keys when none are listed.</summary>

@@ -1,21 +1,23 @@
+using MechanicBuddy.TenantDatabase;
+using MechanicBuddy.TenantDatabase.Control;
 using Npgsql;
 
 namespace MechanicBuddy.DedicatedProvisioner.Provisioning;
 
 /// <summary>
-/// A control-plane connection to the database that holds a tenant's shop schema (a shared pool, its own instance, or
-/// its CloudNativePG cluster's -rw service), the schema, and the role that owns the shop tables there.
+/// The database that holds a tenant's shop schema (a shared pool, its own instance, or its CloudNativePG cluster's -rw
+/// service), reached two ways: <see cref="Admin"/>, the control plane itself with search_path pinned, for DDL only
+/// (the read-only window); and <see cref="OpenTenantAsync"/>, the tenant's rights, for every read and write of its rows.
 /// </summary>
-public sealed class TenantDatabaseAccess(string connectionString, string schema, string ownerRole, string description) : IAsyncDisposable
+public sealed class TenantDatabaseAccess(string adminConnectionString, string schema, string ownerRole, string description,
+    Func<NpgsqlDataSource, CancellationToken, Task<TenantSession>> openTenant) : IAsyncDisposable
 {
-    public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
+    public NpgsqlDataSource Admin { get; } = ControlPlaneConnection.DataSource(adminConnectionString);
     public string Schema { get; } = schema;
     public string OwnerRole { get; } = ownerRole;
     public string Description { get; } = description;
 
-    /// <summary>The same login with the shop schema as search path (what the migrations expect). A data source does not hand its password back, so this is built from the original.</summary>
-    public NpgsqlDataSource ScopedToSchema() =>
-        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = Schema }.ConnectionString);
+    public Task<TenantSession> OpenTenantAsync(CancellationToken cancellationToken) => openTenant(Admin, cancellationToken);
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => Admin.DisposeAsync();
 }

@@ -48,14 +48,14 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
     async Task<string> FreezeAsync(string tenantId, TenantDataLocation source, CancellationToken cancellationToken)
     {
         await using var database = await OpenAsync(tenantId, source, cancellationToken);
-        await TenantWriteFreeze.FreezeAsync(database.DataSource, database.Schema, database.OwnerRole, tenantId, LockTimeout, cancellationToken);
+        await TenantWriteFreeze.FreezeAsync(database.Admin, database.Schema, database.OwnerRole, LockTimeout, cancellationToken);
         return $"{database.Description}: all {ShopTables.All.Count} shop tables read-only (writes refused with SQLSTATE {TenantWriteFreeze.RefusedState})";
     }
 
     async Task<string> UnfreezeAsync(string tenantId, TenantDataLocation source, CancellationToken cancellationToken)
     {
         await using var database = await OpenAsync(tenantId, source, cancellationToken);
-        await TenantWriteFreeze.UnfreezeAsync(database.DataSource, database.Schema, database.OwnerRole, LockTimeout, cancellationToken);
+        await TenantWriteFreeze.UnfreezeAsync(database.Admin, database.Schema, database.OwnerRole, LockTimeout, cancellationToken);
         return $"{database.Description}: writable again";
     }
 
@@ -63,9 +63,11 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
     {
         await using var from = await OpenAsync(tenantId, source, cancellationToken);
         await using var to = await OpenAsync(tenantId, target, cancellationToken);
-        await EnsureSchemaAsync(to, cancellationToken);
+        await using var reader = await from.OpenTenantAsync(cancellationToken);
+        await using var writer = await to.OpenTenantAsync(cancellationToken);
+        await EnsureSchemaAsync(to, writer, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var rows = await TenantDataCopy.CopyAsync(from.DataSource, to.DataSource, from.Schema, cancellationToken);
+        var rows = await TenantDataCopy.CopyAsync(reader.DataSource, writer.DataSource, from.Schema, cancellationToken);
         return $"{rows} rows in {ShopTables.All.Count} tables copied from {from.Description} to {to.Description} in {clock.ElapsedMilliseconds} ms";
     }
 
@@ -73,9 +75,11 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
     {
         await using var from = await OpenAsync(tenantId, source, cancellationToken);
         await using var to = await OpenAsync(tenantId, target, cancellationToken);
+        await using var sourceRows = await from.OpenTenantAsync(cancellationToken);
+        await using var targetRows = await to.OpenTenantAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
-        var expected = await TenantDataCopy.FingerprintAsync(from.DataSource, from.Schema, cancellationToken);
-        var actual = await TenantDataCopy.FingerprintAsync(to.DataSource, to.Schema, cancellationToken);
+        var expected = await TenantDataCopy.FingerprintAsync(sourceRows.DataSource, from.Schema, cancellationToken);
+        var actual = await TenantDataCopy.FingerprintAsync(targetRows.DataSource, to.Schema, cancellationToken);
         var differences = TenantDataCopy.Differences(expected, actual);
         if (differences.Count > 0)
         {
@@ -84,16 +88,23 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         return $"{expected.Count} tables, {expected.Sum(t => t.Rows)} rows identical on both sides (row counts and checksums) in {clock.ElapsedMilliseconds} ms";
     }
 
-    /// <summary>The target's shop schema at the current migration (a Kubernetes target gets it here; elsewhere provisioning made it and this changes nothing).</summary>
-    async Task EnsureSchemaAsync(TenantDatabaseAccess target, CancellationToken cancellationToken)
+    /// <summary>
+    /// The target's shop schema at the current migration, made with the tenant's rights (a Kubernetes target gets it
+    /// here, as the cluster's app owner; elsewhere provisioning made it and this changes nothing).
+    /// </summary>
+    async Task EnsureSchemaAsync(TenantDatabaseAccess target, TenantSession tenant, CancellationToken cancellationToken)
     {
-        await using (var create = target.DataSource.CreateCommand($"CREATE SCHEMA IF NOT EXISTS {SqlIdentifiers.Quote(target.Schema)}"))
+        await using (var exists = target.Admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)"))
         {
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            exists.Parameters.AddWithValue("schema", target.Schema);
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                await using var create = tenant.DataSource.CreateCommand($"CREATE SCHEMA {SqlIdentifiers.Quote(target.Schema)}");
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
-        await using var scoped = target.ScopedToSchema();
         // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-        await Task.Factory.StartNew(() => migrator.Migrate(scoped, target.Schema), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Factory.StartNew(() => migrator.Migrate(tenant.DataSource, target.Schema), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     async Task<TenantDatabaseAccess> OpenAsync(string tenantId, TenantDataLocation location, CancellationToken cancellationToken)
@@ -106,6 +117,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         var names = new TenantNames(tenantId);
         var connectionString = provisioning.Value.FreeTier.Pool(pool).PostgresConnectionString
             ?? throw new InvalidOperationException($"shared pool '{pool}' has no connection string in this worker's Provisioning:FreeTier");
-        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role, $"pool {pool} schema {names.Schema}");
+        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role, $"pool {pool} schema {names.Schema}",
+            (admin, cancellationToken) => TenantSession.AsMoverAsync(admin, connectionString, names, cancellationToken));
     }
 }

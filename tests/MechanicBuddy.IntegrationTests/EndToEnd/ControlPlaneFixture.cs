@@ -39,7 +39,7 @@ public class ControlPlaneFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Registry = await TestDatabase.CreateAsync("mbt_registry");
-        Pool = await TestDatabase.CreateAsync("mbt_shared");
+        Pool = await TestDatabase.CreatePoolAsync("mbt_shared");
         Broker = await RabbitVirtualHost.CreateAsync("e2e");
         Echo = await EchoBackend.StartAsync("shared");
         DedicatedEcho = await EchoBackend.StartAsync("dedicated");

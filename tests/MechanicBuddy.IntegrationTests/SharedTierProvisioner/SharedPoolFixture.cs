@@ -21,7 +21,7 @@ public sealed class SharedPoolFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Pool = await TestDatabase.CreateAsync("mbt_pool");
+        Pool = await TestDatabase.CreatePoolAsync("mbt_pool");
         Echo = await EchoBackend.StartAsync();
     }
 

@@ -1,6 +1,7 @@
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
 using MechanicBuddy.Tenancy.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -14,7 +15,7 @@ public sealed class SharedPoolSchemasTests
         var name = $"mbt_late_{Guid.NewGuid():N}"[..22];
         var options = Options.Create(new ProvisioningOptions { FreeTier = new FreeTierOptions { PostgresConnectionString = TestEnvironment.ConnectionString(name) } });
         await using var pools = new SharedPools(options);
-        var schemas = new SharedPoolSchemas(pools);
+        var schemas = new SharedPoolSchemas(pools, options, NullLogger<SharedPoolSchemas>.Instance);
 
         // The pool's database is not there yet (say, still being restored): preparation fails.
         var missing = await Assert.ThrowsAsync<PostgresException>(() => schemas.PreparePoolAsync("default", CancellationToken.None));
@@ -24,6 +25,15 @@ public sealed class SharedPoolSchemasTests
         {
             await admin.OpenAsync();
             await new NpgsqlCommand($"CREATE DATABASE {name} OWNER mechanicbuddy", admin).ExecuteNonQueryAsync();
+        }
+        // There but not yet prepared by its DBA: refused with a message that says what to do.
+        NpgsqlConnection.ClearAllPools();
+        var unprepared = await Assert.ThrowsAsync<InvalidOperationException>(() => schemas.PreparePoolAsync("default", CancellationToken.None));
+        Assert.Contains("pool-database.sql", unprepared.Message, StringComparison.Ordinal);
+        await using (var dba = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString(name)))
+        {
+            await dba.OpenAsync();
+            await new NpgsqlCommand(MechanicBuddy.TenantDatabase.Control.ControlSchema.PoolDatabaseSql, dba).ExecuteNonQueryAsync();
         }
         try
         {

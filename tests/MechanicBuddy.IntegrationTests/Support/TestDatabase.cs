@@ -20,11 +20,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(name);
     }
 
+    /// <summary>A fresh database prepared as a shared pool, as a DBA would (pool-database.sql run by a superuser).</summary>
+    public static async Task<TestDatabase> CreatePoolAsync(string prefix)
+    {
+        var database = await CreateAsync(prefix);
+        await using var connection = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString(database.Name));
+        await connection.OpenAsync();
+        await using var prepare = new NpgsqlCommand(MechanicBuddy.TenantDatabase.Control.ControlSchema.PoolDatabaseSql, connection);
+        await prepare.ExecuteNonQueryAsync();
+        return database;
+    }
+
     public NpgsqlDataSource DataSource() => NpgsqlDataSource.Create(ConnectionString);
 
+    /// <summary>
+    /// Runs SQL as the test cluster's superuser: the tests look at (and break) tenant data as a DBA would; the control
+    /// plane's own role can no longer read a tenant's rows.
+    /// </summary>
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString(Name));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -38,7 +53,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(TestEnvironment.ConnectionString("mechanicbuddy_registry"));
+        // As the superuser: the control plane's role is a member of no tenant role, so it may not end their sessions.
+        await using var connection = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString("mechanicbuddy_registry"));
         await connection.OpenAsync();
         // FORCE may not end a session of a tenant role the test already dropped (the control plane's role is no longer
         // a member of it): such a session is closing on its own, so wait for it a little, then leave the database to

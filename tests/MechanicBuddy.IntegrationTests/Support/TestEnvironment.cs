@@ -10,7 +10,18 @@ public static class TestEnvironment
     public static int AmqpPort => Int("MB_AMQP_PORT", 5673);
     public static int RabbitUiPort => Int("MB_RABBIT_UI_PORT", 15673);
     public static int NginxPort => Int("MB_NGINX_PORT", 8481);
-    public static string DbPassword => Environment.GetEnvironmentVariable("MB_DB_PASSWORD") ?? "mechanicbuddy-local";
+    /// <summary>The control plane's database password: this machine's own, made by scripts/infra.sh.</summary>
+    public static string DbPassword => Environment.GetEnvironmentVariable("MB_DB_PASSWORD") ?? MachineSecret("db-password");
+
+    /// <summary>A superuser of the test cluster only (scripts/test.sh asks infra.sh for it): the tests play the DBA and set up attacks with it.</summary>
+    public static string SuperuserConnectionString(string database) =>
+        ConnectionString(database, "mechanicbuddy_test_admin", MachineSecret("test-superuser-password"));
+
+    static string MachineSecret(string name)
+    {
+        var file = Path.Combine(VarDirectory, "secrets.d", name);
+        return File.Exists(file) ? File.ReadAllText(file).Trim() : throw new InvalidOperationException($"{file} is missing: start the test servers with scripts/test.sh");
+    }
 
     public static string RepositoryRoot { get; } = FindRoot();
     public static string VarDirectory => Environment.GetEnvironmentVariable("MB_VAR") ?? Path.Combine(RepositoryRoot, "var", "test");

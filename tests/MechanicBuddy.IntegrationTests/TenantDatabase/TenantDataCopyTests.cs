@@ -12,7 +12,11 @@ public sealed class TenantDataCopyTests
 
     static async Task<NpgsqlDataSource> MigratedAsync(TestDatabase database)
     {
-        await database.ScalarAsync<int>($"CREATE SCHEMA {Schema}; SELECT 1");
+        await using (var owner = database.DataSource())
+        await using (var create = owner.CreateCommand($"CREATE SCHEMA {Schema}"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
         var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = Schema }.ConnectionString).Build();
         new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).Migrate(source, Schema);
         return source;

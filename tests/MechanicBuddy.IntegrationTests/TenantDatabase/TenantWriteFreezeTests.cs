@@ -3,6 +3,10 @@ using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
+using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantDatabase.Control;
+using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.IntegrationTests.TenantDatabase;
 
@@ -20,13 +24,16 @@ public sealed class TenantWriteFreezeTests
     {
         var names = new TenantNames(TenantIds.Generate("Freeze Test Garage"));
         var password = "freeze-" + Guid.NewGuid().ToString("N");
-        var database = await TestDatabase.CreateAsync("mbt_freeze");
+        var database = await TestDatabase.CreatePoolAsync("mbt_freeze");
         try
         {
-            await database.ScalarAsync<int>(
-                $"CREATE ROLE {names.Role} LOGIN PASSWORD '{password}'; GRANT {names.Role} TO CURRENT_USER; " +
-                $"CREATE SCHEMA {names.Schema} AUTHORIZATION {names.Role}; SELECT 1");
-            await using var admin = database.DataSource();
+            // The tenant's slot made as the shared worker makes it: no CREATEROLE, no lasting membership in the role.
+            var options = Options.Create(new ProvisioningOptions { FreeTier = new FreeTierOptions { PostgresConnectionString = database.ConnectionString } });
+            await using (var pools = new SharedPools(options))
+            {
+                await new SharedPoolSchemas(pools, options, NullLogger<SharedPoolSchemas>.Instance).CreateTenantAsync("default", names, password, CancellationToken.None);
+            }
+            await using var admin = ControlPlaneConnection.DataSource(database.ConnectionString);
             await using var tenant = TenantLogin.DataSource(database.ConnectionString, names, password);
             new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).Migrate(tenant, names.Schema);
             await ExecuteAsync(tenant, ShopSampleData.InsertSql(50));
@@ -38,7 +45,7 @@ public sealed class TenantWriteFreezeTests
             {
                 await insert.ExecuteNonQueryAsync();
             }
-            var freezing = TenantWriteFreeze.FreezeAsync(admin, names.Schema, names.Role, names.TenantId, LockTimeout, CancellationToken.None);
+            var freezing = TenantWriteFreeze.FreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
             await Task.Delay(500);
             Assert.False(freezing.IsCompleted, "the freeze must wait for the write under way");
             await pending.CommitAsync();
@@ -68,7 +75,7 @@ public sealed class TenantWriteFreezeTests
             Assert.Empty(TenantDataCopy.Differences(before, await TenantDataCopy.FingerprintAsync(admin, names.Schema, CancellationToken.None)));
 
             // Freezing again changes nothing; unfreezing gives writes and ownership back.
-            await TenantWriteFreeze.FreezeAsync(admin, names.Schema, names.Role, names.TenantId, LockTimeout, CancellationToken.None);
+            await TenantWriteFreeze.FreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
             await TenantWriteFreeze.UnfreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
             await TenantWriteFreeze.UnfreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
             Assert.Equal(0, await TenantWriteFreeze.FrozenTablesAsync(admin, names.Schema, CancellationToken.None));
@@ -80,7 +87,7 @@ public sealed class TenantWriteFreezeTests
         {
             NpgsqlConnection.ClearAllPools();
             await database.DisposeAsync();
-            await using var server = new NpgsqlConnection(TestEnvironment.ConnectionString("mechanicbuddy_registry"));
+            await using var server = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString("mechanicbuddy_registry"));
             await server.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {names.Role}", server);
             await drop.ExecuteNonQueryAsync();

@@ -13,15 +13,16 @@ namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
 
 /// <summary>
 /// A tier change's data move on Kubernetes reaches the tenant's CloudNativePG cluster through its read-write service,
-/// as the database owner whose credentials the chart keeps in the postgres-app secret; only in the tenant's own namespace.
+/// as the database owner whose credentials the chart keeps in the postgres-app secret for rows, and as the cluster's
+/// superuser (CloudNativePG's postgres-superuser secret) for the read-only window's DDL; only in the tenant's own namespace.
 /// </summary>
 public sealed partial class KubernetesPlatformTests
 {
-    static JsonObject AppSecret(string ns, string username, string password) => new()
+    static JsonObject AppSecret(string ns, string username, string password, string name = HelmValues.PostgresAppSecret) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Secret",
-        ["metadata"] = new JsonObject { ["name"] = HelmValues.PostgresAppSecret, ["namespace"] = ns },
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
         ["type"] = "kubernetes.io/basic-auth",
         ["data"] = new JsonObject
         {
@@ -31,7 +32,7 @@ public sealed partial class KubernetesPlatformTests
     };
 
     [Fact]
-    public async Task The_data_move_connects_to_the_clusters_rw_service_with_the_owner_credentials_from_its_secret()
+    public async Task The_data_move_reaches_the_clusters_rw_service_as_superuser_for_ddl_and_as_the_owner_for_rows()
     {
         var platform = Platform();
         var plan = Plan();
@@ -39,14 +40,20 @@ public sealed partial class KubernetesPlatformTests
         ReleaseObjects(plan);
         Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
         _api.Put("secrets", ns, AppSecret(ns, "mechanicbuddy", "s3cret-from-the-chart"));
+        _api.Put("secrets", ns, AppSecret(ns, "postgres", "superuser-s3cret", HelmValues.PostgresSuperuserSecret));
 
         await using var access = await platform.OpenDatabaseAsync(plan.Names.TenantId, ns, CancellationToken.None);
 
-        var connection = new NpgsqlConnectionStringBuilder(access.DataSource.ConnectionString);
-        Assert.Equal(($"postgres-rw.{ns}.svc", 5432, HelmValues.PostgresDatabase, "mechanicbuddy"),
-            (connection.Host, connection.Port, connection.Database, connection.Username));
+        // DDL (the read-only window) as the cluster's superuser with search_path pinned; rows as the app owner.
+        var admin = new NpgsqlConnectionStringBuilder(access.Admin.ConnectionString);
+        Assert.Equal(($"postgres-rw.{ns}.svc", 5432, HelmValues.PostgresDatabase, "postgres", "pg_catalog"),
+            (admin.Host, admin.Port, admin.Database, admin.Username, admin.SearchPath));
+        await using var rows = await access.OpenTenantAsync(CancellationToken.None);
+        var tenant = new NpgsqlConnectionStringBuilder(rows.DataSource.ConnectionString);
+        Assert.Equal(($"postgres-rw.{ns}.svc", "mechanicbuddy", plan.Names.Schema), (tenant.Host, tenant.Username, tenant.SearchPath));
         Assert.Equal(("mechanicbuddy", plan.Names.Schema), (access.OwnerRole, access.Schema));
         Assert.Contains($"GET /api/v1/namespaces/{ns}/secrets/{HelmValues.PostgresAppSecret}", _api.Requests);
+        Assert.Contains($"GET /api/v1/namespaces/{ns}/secrets/{HelmValues.PostgresSuperuserSecret}", _api.Requests);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public static class HelmValues
     /// <summary>The database CloudNativePG bootstraps and the secret holding its owner's credentials (templates/postgres-cluster.yaml, secrets.yaml).</summary>
     public const string PostgresDatabase = "mechanicbuddy";
     public const string PostgresAppSecret = "postgres-app";
+    /// <summary>CloudNativePG's own secret for the cluster's superuser (enableSuperuserAccess in the chart): "{cluster}-superuser".</summary>
+    public const string PostgresSuperuserSecret = PostgresClusterName + "-superuser";
     public const string ApiName = "api";
     public const string WebName = "web";
     public const string IngressName = "tenant";

@@ -5,6 +5,7 @@ using MechanicBuddy.Provisioning.Routing;
 using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
@@ -183,9 +184,9 @@ public sealed class KubernetesPlatform(
     }
 
     /// <summary>
-    /// The tenant's CloudNativePG cluster through its read-write service (postgres-rw: always the primary), as the
-    /// database owner whose credentials the chart keeps in the postgres-app secret. The shop tables belong to that
-    /// owner, so on this platform the read-only window is kept by the trigger alone.
+    /// The tenant's CloudNativePG cluster through its read-write service (postgres-rw: always the primary): the
+    /// cluster's superuser (CloudNativePG's postgres-superuser secret) for the read-only window's DDL, the database
+    /// owner from the chart's postgres-app secret (the tenant's own login) for its rows.
     /// </summary>
     public async Task<TenantDatabaseAccess> OpenDatabaseAsync(string tenantId, string? ns, CancellationToken cancellationToken)
     {
@@ -196,17 +197,25 @@ public sealed class KubernetesPlatform(
         {
             throw new InvalidOperationException(owned is null ? $"namespace {ns} does not exist" : $"namespace {ns} is not labelled for tenant {tenantId}");
         }
-        var secret = await client.CoreV1.ReadNamespacedSecretAsync(HelmValues.PostgresAppSecret, ns, cancellationToken: cancellationToken);
+        var host = $"{HelmValues.PostgresClusterName}-rw.{ns}.svc";
+        var owner = await LoginAsync(ns, HelmValues.PostgresAppSecret, host, cancellationToken);
+        var superuser = await LoginAsync(ns, HelmValues.PostgresSuperuserSecret, host, cancellationToken);
+        return new TenantDatabaseAccess(superuser.ConnectionString, names.Schema, owner.Username, $"CloudNativePG service {host}",
+            (_, _) => Task.FromResult(TenantSession.WithOwnLogin(owner.ConnectionString, names.Schema)));
+    }
+
+    async Task<(string Username, string ConnectionString)> LoginAsync(string ns, string secretName, string host, CancellationToken cancellationToken)
+    {
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, ns, cancellationToken: cancellationToken);
         string Field(string key) => secret.Data is { } data && data.TryGetValue(key, out var value)
             ? System.Text.Encoding.UTF8.GetString(value)
-            : throw new InvalidOperationException($"secret {HelmValues.PostgresAppSecret} in {ns} has no '{key}'");
-        var host = $"{HelmValues.PostgresClusterName}-rw.{ns}.svc";
-        var connectionString = new NpgsqlConnectionStringBuilder
+            : throw new InvalidOperationException($"secret {secretName} in {ns} has no '{key}'");
+        var username = Field("username");
+        return (username, new NpgsqlConnectionStringBuilder
         {
-            Host = host, Port = 5432, Database = HelmValues.PostgresDatabase, Username = Field("username"), Password = Field("password"),
+            Host = host, Port = 5432, Database = HelmValues.PostgresDatabase, Username = username, Password = Field("password"),
             SslMode = SslMode.Prefer, Pooling = false,
-        }.ConnectionString;
-        return new TenantDatabaseAccess(connectionString, names.Schema, Field("username"), $"CloudNativePG service {host}");
+        }.ConnectionString);
     }
 
     /// <summary>The route of a Kubernetes tenant is its Ingress, which goes with the namespace; <paramref name="keepRoute"/> changes nothing here.</summary>

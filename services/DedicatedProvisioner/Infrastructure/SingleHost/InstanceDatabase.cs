@@ -1,6 +1,7 @@
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantDatabase;
 using Npgsql;
+using MechanicBuddy.TenantDatabase.Control;
 using static MechanicBuddy.TenantDatabase.SqlIdentifiers;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
@@ -46,6 +47,9 @@ public sealed class InstanceDatabase(PostgresInstances instances)
             CREATE SCHEMA IF NOT EXISTS {Quote(names.Schema)} AUTHORIZATION {role};
             ALTER ROLE {role} SET search_path = {Quote(names.Schema)};
             """, cancellationToken);
+        // The tenant owns this database and could make any schema in it once it logs in: the control plane's own
+        // schema is made now, before the tenant has its password.
+        await ControlSchema.EnsureOwnAsync(database, null, cancellationToken);
     }
 
     /// <summary>The server connection string the tenant's own login is built on (see <see cref="TenantLogin"/>).</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using MechanicBuddy.Tenancy;
+using MechanicBuddy.TenantDatabase.Control;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
@@ -40,9 +41,9 @@ public sealed class PostgresInstances(IOptions<DedicatedPlatformOptions> options
         Database = database, Timeout = 5,
     }.ConnectionString;
 
-    /// <summary>A short-lived, unpooled login for the provisioner's own steps.</summary>
+    /// <summary>A short-lived, unpooled login for the provisioner's own steps (the instance's superuser), search_path pinned to pg_catalog.</summary>
     public string ConnectionString(string tenantId, string database, string username, string password) =>
-        new NpgsqlConnectionStringBuilder(ServerConnectionString(tenantId, database)) { Username = username, Password = password, Pooling = false }.ConnectionString;
+        ControlPlaneConnection.Pin(new NpgsqlConnectionStringBuilder(ServerConnectionString(tenantId, database)) { Username = username, Password = password, Pooling = false }.ConnectionString);
 
     /// <summary>Every tenant that has an instance directory.</summary>
     public IEnumerable<string> TenantIds() => Directory.Exists(Root)

@@ -116,8 +116,8 @@ public sealed class SingleHostPlatform(
         await instances.StartAsync(tenantId, cancellationToken);
         var password = await secrets.GetOrCreateSecretAsync(tenantId, SuperuserSecret, cancellationToken);
         var connectionString = instances.ConnectionString(tenantId, InstanceDatabase.Database, PostgresInstances.Superuser, password);
-        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role,
-            $"instance {names.DedicatedNamespace} (port {instances.PortOf(tenantId)})");
+        return new TenantDatabaseAccess(connectionString, names.Schema, names.Role, $"instance {names.DedicatedNamespace} (port {instances.PortOf(tenantId)})",
+            (admin, cancellationToken) => TenantSession.AsMoverAsync(admin, database.ServerConnectionString(tenantId), names, cancellationToken));
     }
 
     public async Task<bool> RemoveAsync(string tenantId, bool keepRoute, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)

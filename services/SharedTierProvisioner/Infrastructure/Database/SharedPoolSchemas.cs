@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantDatabase;
+using MechanicBuddy.TenantDatabase.Control;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MechanicBuddy.Tenancy.Configuration;
 using Npgsql;
 using static MechanicBuddy.TenantDatabase.SqlIdentifiers;
 
@@ -9,16 +13,19 @@ namespace MechanicBuddy.SharedTierProvisioner.Infrastructure.Database;
 /// <summary>
 /// A tenant's slot in a shared pool: schema tenant_{id} owned by login role tenant_{id}_app. The role belongs to the
 /// pool's "_tenants" group, the only grantee of CONNECT on the pool database, so it reaches this database, its own
-/// schema and nothing else (no public schema, no temporary tables, no other database).
+/// schema and nothing else (no public schema, no temporary tables, no other database). The control plane has no
+/// CREATEROLE and is a member of no tenant role: roles are made through the pool's mechanicbuddy_control functions
+/// (pool-database.sql, run by a superuser), and membership is taken for one transaction when a step needs it.
 /// </summary>
-public sealed class SharedPoolSchemas(SharedPools pools)
+public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOptions> options, ILogger<SharedPoolSchemas> logger)
 {
     readonly ConcurrentDictionary<string, Lazy<Task<string>>> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Once per pool and process: lock the database down and make its tenant group. Returns the group's name. Only a
-    /// success is kept: a failed or cancelled attempt is forgotten so the next signup tries again instead of failing
-    /// on a cached fault. The shared attempt is not tied to the token of whichever caller happened to start it.
+    /// Once per pool and process: check the database was prepared by a superuser and that its connection budget holds.
+    /// Returns the tenant group's name. Only a success is kept: a failed or cancelled attempt is forgotten so the next
+    /// signup tries again instead of failing on a cached fault. The shared attempt is not tied to the token of
+    /// whichever caller happened to start it.
     /// </summary>
     public async Task<string> PreparePoolAsync(string pool, CancellationToken cancellationToken)
     {
@@ -41,20 +48,50 @@ public sealed class SharedPoolSchemas(SharedPools pools)
         var group = GroupName(database);
         await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Serialises concurrent preparers (several worker processes starting together) on this database.
-        await Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('mechanicbuddy:prepare-pool'))", cancellationToken);
+        await ControlSchema.RequireTrustedOwnerAsync(connection, transaction, cancellationToken);
+        // Serialises concurrent preparers on this database with a lock no tenant can take (an advisory lock could be
+        // held by any tenant connected here, and the worker would wait for good).
+        await Execute(connection, transaction, $"LOCK TABLE {ControlSchema.Name}.pool_lock IN EXCLUSIVE MODE", cancellationToken);
         if (!await RoleExistsAsync(connection, transaction, group, cancellationToken))
         {
-            await Execute(connection, transaction, $"CREATE ROLE {Quote(group)} NOLOGIN", cancellationToken);
+            throw new InvalidOperationException($"pool '{pool}': tenant group {group} is missing; prepare database {database} with pool-database.sql as a superuser");
         }
-        await Execute(connection, transaction,
-            $"""
-            REVOKE ALL ON DATABASE {Quote(database)} FROM PUBLIC;
-            GRANT CONNECT ON DATABASE {Quote(database)} TO {Quote(group)};
-            REVOKE ALL ON SCHEMA public FROM PUBLIC;
-            """, cancellationToken);
+        await CheckConnectionBudgetAsync(pool, connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return group;
+    }
+
+    /// <summary>
+    /// The pools on one server promise their tenants capacity × TenantConnectionLimit connections each; with the
+    /// control plane's reserve that must fit the server's max_connections, or a pool full of busy (or hostile) shops
+    /// could leave the control plane and the other pools without a connection.
+    /// </summary>
+    async Task CheckConnectionBudgetAsync(string pool, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var freeTier = options.Value.FreeTier;
+        var server = ServerOf(pools.ConnectionString(pool));
+        var promised = freeTier.EffectivePools()
+            .Where(p => p.PostgresConnectionString is not null && ServerOf(p.PostgresConnectionString) == server)
+            .Sum(p => (long)p.MaxTenantsPerInstance * freeTier.TenantConnectionLimit);
+        await using var command = new NpgsqlCommand("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'", connection, transaction);
+        var available = (int)(await command.ExecuteScalarAsync(cancellationToken))! - freeTier.ControlPlaneConnectionReserve;
+        if (promised <= available)
+        {
+            return;
+        }
+        var problem = $"the pools on {server} promise their tenants {promised} connections ({freeTier.TenantConnectionLimit} per tenant), " +
+            $"more than the server's max_connections less the control plane's reserve of {freeTier.ControlPlaneConnectionReserve} ({available})";
+        if (!freeTier.AllowConnectionOversubscription)
+        {
+            throw new InvalidOperationException($"pool '{pool}': {problem}; lower MaxTenantsPerInstance or TenantConnectionLimit, or raise max_connections");
+        }
+        logger.LogWarning("Pool {Pool}: {Problem} (allowed by Provisioning:FreeTier:AllowConnectionOversubscription)", pool, problem);
+    }
+
+    static string ServerOf(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}";
     }
 
     public static string GroupName(string database)
@@ -66,35 +103,46 @@ public sealed class SharedPoolSchemas(SharedPools pools)
     /// <summary>Creates (or, on a re-run, re-keys) the role and creates the schema it owns. Idempotent.</summary>
     public async Task CreateTenantAsync(string pool, TenantNames names, string rolePassword, CancellationToken cancellationToken)
     {
-        var group = await PreparePoolAsync(pool, cancellationToken);
-        var verifier = QuoteLiteral(ScramVerifier.Create(rolePassword));
+        await PreparePoolAsync(pool, cancellationToken);
         await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var role = Quote(names.Role);
-        var ddl = await RoleExistsAsync(connection, transaction, names.Role, cancellationToken)
-            ? $"ALTER ROLE {role} PASSWORD {verifier};"
-            : $"CREATE ROLE {role} LOGIN PASSWORD {verifier} NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION CONNECTION LIMIT 20 IN ROLE {Quote(group)};";
-        await Execute(connection, transaction,
-            $"""
-            {ddl}
-            GRANT {role} TO CURRENT_USER;
-            CREATE SCHEMA IF NOT EXISTS {Quote(names.Schema)} AUTHORIZATION {role};
-            ALTER ROLE {role} SET search_path = {Quote(names.Schema)};
-            """, cancellationToken);
+        await using (var role = new NpgsqlCommand($"SELECT {ControlSchema.Name}.create_tenant_role(@role, @verifier, @limit)", connection, transaction))
+        {
+            role.Parameters.AddWithValue("role", names.Role);
+            role.Parameters.AddWithValue("verifier", ScramVerifier.Create(rolePassword));
+            role.Parameters.AddWithValue("limit", options.Value.FreeTier.TenantConnectionLimit);
+            await role.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, cancellationToken);
+        await Execute(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {Quote(names.Schema)} AUTHORIZATION {Quote(names.Role)}", cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, names.Role, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Drops the schema with everything in it, then the role. Idempotent: a missing piece is not an error.</summary>
+    /// <summary>Drops the schema with everything in it, then the role (and a tier change's mover login). Idempotent: a missing piece is not an error.</summary>
     public async Task DropTenantAsync(string pool, TenantNames names, CancellationToken cancellationToken)
     {
         await using var connection = await pools.DataSource(pool).OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE", cancellationToken);
+        await DropRoleAsync(connection, transaction, names.MoverRole, cancellationToken);
         if (await RoleExistsAsync(connection, transaction, names.Role, cancellationToken))
         {
-            await Execute(connection, transaction, $"DROP OWNED BY {Quote(names.Role)}; DROP ROLE {Quote(names.Role)};", cancellationToken);
+            await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, cancellationToken);
+            await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE; DROP OWNED BY {Quote(names.Role)}", cancellationToken);
+            await DropRoleAsync(connection, transaction, names.Role, cancellationToken);
+        }
+        else
+        {
+            await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE", cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    static async Task DropRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role, CancellationToken cancellationToken)
+    {
+        await using var drop = new NpgsqlCommand($"SELECT {ControlSchema.Name}.drop_tenant_role(@role)", connection, transaction);
+        drop.Parameters.AddWithValue("role", role);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<(bool Schema, bool Role)> ExistsAsync(string pool, TenantNames names, CancellationToken cancellationToken)
