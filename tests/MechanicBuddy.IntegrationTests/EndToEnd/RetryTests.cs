@@ -19,7 +19,7 @@ public sealed class RetryTests(ControlPlaneFixture plane)
         var key = Guid.NewGuid().ToString();
         var (tenantId, password) = IdempotentSignup.For(key, "Retry Rotors", plane.Auth);
         var names = new TenantNames(tenantId);
-        await plane.Pool.ScalarAsync<int>($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int); SELECT 1");
+        await plane.Pool.OwnerExecuteAsync($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int)");
         using var signup = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
         {
             Content = JsonContent.Create(new { companyName = "Retry Rotors", subscriptionTier = "free", ownerEmail = "owner@retry.example" }),

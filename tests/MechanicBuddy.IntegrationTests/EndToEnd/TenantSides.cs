@@ -11,9 +11,10 @@ public sealed class TenantSides(ControlPlaneFixture plane)
 {
     static readonly HttpClient Edge = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    /// <summary>The tenant's schema in the shared pool, as the control plane's role.</summary>
+    /// <summary>The tenant's schema in the shared pool, as a DBA sees it (the control plane's own role cannot read tenant rows).</summary>
     public NpgsqlDataSource PoolSchema(string tenantId) =>
-        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(plane.Pool.ConnectionString) { SearchPath = new TenantNames(tenantId).Schema, Pooling = false }.ConnectionString);
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(TestEnvironment.SuperuserConnectionString(plane.Pool.Name))
+            { SearchPath = new TenantNames(tenantId).Schema, Pooling = false }.ConnectionString);
 
     /// <summary>The tenant's pool schema, logged in as its own role (what the shop app would use).</summary>
     public NpgsqlDataSource PoolAsTenant(string tenantId)

@@ -31,6 +31,15 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Runs SQL as the control plane's own role (the database's owner), e.g. to leave something behind that the control plane itself would have made.</summary>
+    public async Task OwnerExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public NpgsqlDataSource DataSource() => NpgsqlDataSource.Create(ConnectionString);
 
     /// <summary>
