@@ -11,4 +11,6 @@ public record ProvisionTenant
     public string? CustomDomain { get; init; }
     public required string AdminPasswordHash { get; init; }
     public required DateTimeOffset RequestedAt { get; init; }
+    /// <summary>The Gateway's keyed hash of the signup's Idempotency-Key (never the key itself); null without one. A key belongs to one signup.</summary>
+    public string? IdempotencyKey { get; init; }
 }

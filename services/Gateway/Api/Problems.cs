@@ -18,6 +18,10 @@ public static class Problems
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "This Idempotency-Key belongs to a different signup",
             type: Base + "idempotency-key-reused");
 
+    public static IResult CustomDomainTaken(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "This custom domain already serves another tenant",
+            type: "https://mechanicbuddy.app/problems/custom-domain-taken");
+
     public static IResult TenantNotFound(string tenantId) =>
         TypedResults.Problem($"No tenant '{tenantId}'.", statusCode: StatusCodes.Status404NotFound, title: "Tenant not found", type: Base + "tenant-not-found");
 

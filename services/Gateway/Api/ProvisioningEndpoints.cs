@@ -58,9 +58,9 @@ public static class ProvisioningEndpoints
             return TypedResults.ValidationProblem(all, title: "The signup is not valid");
         }
 
-        var (tenantId, password) = key.Length > 0
-            ? IdempotentSignup.For(key, signup.CompanyName, auth.Value)
-            : (TenantIds.Generate(signup.CompanyName), AdminPasswords.Generate());
+        var (tenantId, password, keyHash) = key.Length > 0
+            ? IdempotentSignup.For(key, signup, auth.Value)
+            : (TenantIds.Generate(signup.CompanyName), AdminPasswords.Generate(), null);
         var command = new ProvisionTenant
         {
             CorrelationId = TenantNames.CorrelationIdFor(tenantId),
@@ -71,6 +71,7 @@ public static class ProvisioningEndpoints
             CustomDomain = signup.CustomDomain,
             AdminPasswordHash = AdminPasswords.Hash(password),
             RequestedAt = clock.GetUtcNow(),
+            IdempotencyKey = keyHash,
         };
 
         var wait = PreferWait.From(http.Request);
@@ -98,6 +99,7 @@ public static class ProvisioningEndpoints
             {
                 "duplicate" => Problems.DuplicateTenant(rejected.Message.Reason),
                 "key-reused" => Problems.IdempotencyKeyReused(rejected.Message.Reason),
+                "domain-taken" => Problems.CustomDomainTaken(rejected.Message.Reason),
                 _ => Problems.SharedTierFull(rejected.Message.Reason),
             };
         }

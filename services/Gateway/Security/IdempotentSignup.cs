@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using MechanicBuddy.Gateway.Validation;
 using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.Gateway.Security;
 
 /// <summary>
 /// A signup sent with an Idempotency-Key gets the same tenant id and the same one-time admin password every time it is
-/// sent, without anything being stored: both come from an HMAC of the key under the Gateway's signing key. Ten
-/// concurrent copies therefore name one saga (the registry builds it once) and all answer alike; the registry refuses
-/// the key when it is reused for a different signup.
+/// sent, without anything being stored: both come from an HMAC, under the Gateway's signing key, of the key together
+/// with the whole signup (company, tier, owner, domain), so ten concurrent copies name one saga (the registry builds it
+/// once) and all answer alike, while the same key sent with another signup derives nothing the first one has. The
+/// registry keeps a keyed hash of the key with the tenant and refuses (422) the key for any other signup.
 /// </summary>
 public static class IdempotentSignup
 {
@@ -21,11 +23,14 @@ public static class IdempotentSignup
             ? $"must be 1 to {MaxKeyLength} visible ASCII characters (a UUID is a good key)"
             : null;
 
-    public static (string TenantId, string Password) For(string key, string companyName, AuthOptions auth)
+    public static (string TenantId, string Password, string KeyHash) For(string key, SignupValidator.ValidSignup signup, AuthOptions auth)
     {
         var secret = Encoding.UTF8.GetBytes(auth.SigningKey);
-        var idSeed = HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes("mechanicbuddy:idempotent-tenant-id:" + key));
-        var passwordSeed = HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes("mechanicbuddy:idempotent-admin-password:" + key));
-        return (TenantIds.Derive(companyName, idSeed), AdminPasswords.Derive(passwordSeed));
+        // The signup as the registry compares it (SameSignup): one line per field, so no field can run into the next.
+        var request = string.Join('\n', ShopKeys.Company(signup.CompanyName), signup.SubscriptionTier, ShopKeys.Email(signup.OwnerEmail),
+            signup.CustomDomain ?? "");
+        byte[] Seed(string purpose) => HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes($"mechanicbuddy:{purpose}:{key}\n{request}"));
+        var keyHash = Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes("mechanicbuddy:idempotency-key:" + key)));
+        return (TenantIds.Derive(signup.CompanyName, Seed("idempotent-tenant-id")), AdminPasswords.Derive(Seed("idempotent-admin-password")), keyHash);
     }
 }

@@ -84,6 +84,17 @@ public static class SignupValidator
             {
                 Add("customDomain", $"'{Clip(request.CustomDomain!)}' is not a valid host name (e.g. shop.example.com)");
             }
+            else if (domain.Split('.')[^1].All(char.IsAsciiDigit))
+            {
+                // 127.0.0.1, 10.0.0.1 and their like: a route for an address would take traffic meant for a server.
+                Add("customDomain", $"'{Clip(domain)}' is an IP address; a custom domain must be a public DNS name");
+            }
+            else if (IsReservedName(domain) && !IsReservedName(options.BaseDomain))
+            {
+                // .localhost and the other special-use names (RFC 6761/6762/8375) are accepted only by a local install
+                // (a base domain that is itself one of them); production serves public names only.
+                Add("customDomain", $"'{Clip(domain)}' is a special-use name, not a public DNS name");
+            }
             else if (domain == options.BaseDomain || domain.EndsWith("." + options.BaseDomain, StringComparison.Ordinal))
             {
                 Add("customDomain", $"must not be under {options.BaseDomain}; tenants get {{id}}.{options.BaseDomain} without asking");
@@ -116,6 +127,11 @@ public static class SignupValidator
         var domain = email[(at + 1)..].ToLowerInvariant();
         return MailAddress.TryCreate(email, out var parsed) && parsed.Address == email && IsHostname(domain) && domain.Contains('.', StringComparison.Ordinal);
     }
+
+    static readonly string[] SpecialUseSuffixes = ["localhost", "local", "localdomain", "internal", "invalid", "test", "example", "home.arpa", "lan", "intranet"];
+
+    static bool IsReservedName(string host) =>
+        SpecialUseSuffixes.Any(suffix => host == suffix || host.EndsWith("." + suffix, StringComparison.Ordinal));
 
     static bool IsHostname(string host) =>
         host.Length is > 0 and <= 253 && host.Split('.').All(label =>

@@ -6,6 +6,12 @@ public interface ITenantAdmission
     /// <summary>The live tenant of the same shop, if there is one other than <paramref name="tenantId"/>.</summary>
     Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken);
 
+    /// <summary>The other live tenant that serves <paramref name="customDomain"/> (compared without case), if there is one.</summary>
+    Task<string?> FindLiveDomainOwnerAsync(string tenantId, string customDomain, CancellationToken cancellationToken);
+
+    /// <summary>The other tenant (live or not) that an Idempotency-Key already signed up, if there is one.</summary>
+    Task<string?> FindKeyOwnerAsync(string tenantId, string idempotencyKey, CancellationToken cancellationToken);
+
     /// <summary>Reserves a slot for the tenant in the first pool with room (the same one on a retry); null when all are full.</summary>
     Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,6 +19,27 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
             """);
         command.Parameters.AddWithValue("company", ShopKeys.Company(companyName));
         command.Parameters.AddWithValue("email", ShopKeys.Email(ownerEmail));
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<string?> FindLiveDomainOwnerAsync(string tenantId, string customDomain, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand(
+            """
+            SELECT tenant_id FROM tenant_sagas
+            WHERE custom_domain = @domain AND tenant_id <> @tenant AND current_state NOT IN ('Failed', 'Deprovisioned', 'Compensating')
+            LIMIT 1
+            """);
+        command.Parameters.AddWithValue("domain", customDomain.ToLowerInvariant());
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<string?> FindKeyOwnerAsync(string tenantId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand("SELECT tenant_id FROM tenant_sagas WHERE idempotency_key = @key AND tenant_id <> @tenant LIMIT 1");
+        command.Parameters.AddWithValue("key", idempotencyKey);
         command.Parameters.AddWithValue("tenant", tenantId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }

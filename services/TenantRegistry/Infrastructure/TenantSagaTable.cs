@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
 using MechanicBuddy.TenantRegistry.StateMachines;
 
@@ -17,14 +18,7 @@ public sealed class TenantSagaTable : SagaTable<TenantState>
         new("pool", s => s.Pool),
         new("requested_at", s => s.RequestedAt),
         new("deadline_at", s => s.DeadlineAt),
+        new("custom_domain", s => s.CustomDomain?.ToLowerInvariant()),
+        new("idempotency_key", s => s.IdempotencyKey),
     ];
-}
-
-/// <summary>What makes two signups the same shop: company name and owner email, compared without case or extra spaces.</summary>
-public static class ShopKeys
-{
-    public static string Company(string companyName) =>
-        string.Join(' ', companyName.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
-
-    public static string Email(string email) => email.Trim().ToLowerInvariant();
 }

@@ -268,7 +268,8 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
         saga.CompanyName = message.CompanyName;
         saga.SubscriptionTier = message.SubscriptionTier;
         saga.OwnerEmail = message.OwnerEmail;
-        saga.CustomDomain = message.CustomDomain;
+        saga.CustomDomain = message.CustomDomain?.ToLowerInvariant();
+        saga.IdempotencyKey = message.IdempotencyKey;
         saga.AdminPasswordHash = message.AdminPasswordHash;
         saga.RequestedAt = message.RequestedAt;
     }
@@ -284,6 +285,18 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
             // A slot this signup may have taken on an earlier attempt of this message goes back.
             await admission.ReleaseSharedSlotAsync(saga.TenantId, context.CancellationToken);
             Reject(saga, "duplicate", $"'{saga.CompanyName}' with owner {saga.OwnerEmail} already has tenant {duplicate}");
+            return;
+        }
+        if (saga.IdempotencyKey is { } key && await admission.FindKeyOwnerAsync(saga.TenantId, key, context.CancellationToken) is { } keyOwner)
+        {
+            await admission.ReleaseSharedSlotAsync(saga.TenantId, context.CancellationToken);
+            Reject(saga, "key-reused", $"this Idempotency-Key already signed up tenant {keyOwner} with a different request; use a new key for a new signup");
+            return;
+        }
+        if (saga.CustomDomain is { } domain && await admission.FindLiveDomainOwnerAsync(saga.TenantId, domain, context.CancellationToken) is { } domainOwner)
+        {
+            await admission.ReleaseSharedSlotAsync(saga.TenantId, context.CancellationToken);
+            Reject(saga, "domain-taken", $"custom domain {domain} already serves another live tenant ({domainOwner}); nothing was created");
             return;
         }
 
@@ -313,6 +326,11 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
         if (duplicate is not null)
         {
             Reject(saga, "duplicate", $"the shop has another live tenant, {duplicate}");
+            return;
+        }
+        if (saga.CustomDomain is { } domain && await admission.FindLiveDomainOwnerAsync(saga.TenantId, domain, context.CancellationToken) is { } domainOwner)
+        {
+            Reject(saga, "domain-taken", $"custom domain {domain} now serves another live tenant, {domainOwner}");
             return;
         }
         if (saga.DeploymentMode == DeploymentModes.Shared)

@@ -16,6 +16,8 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     public string SubscriptionTier { get; set; } = "";
     public string OwnerEmail { get; set; } = "";
     public string? CustomDomain { get; set; }
+    /// <summary>The Gateway's keyed hash of the signup's Idempotency-Key, if it had one.</summary>
+    public string? IdempotencyKey { get; set; }
     /// <summary>Kept so a retried provisioning can seed the same admin; a hash, never the password.</summary>
     public string AdminPasswordHash { get; set; } = "";
 

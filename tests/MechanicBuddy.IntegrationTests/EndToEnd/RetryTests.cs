@@ -1,3 +1,4 @@
+using MechanicBuddy.Gateway.Validation;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -17,7 +18,8 @@ public sealed class RetryTests(ControlPlaneFixture plane)
         // The tenant's schema name is taken in the pool before it signs up (an Idempotency-Key fixes its id in advance):
         // its migrations are refused, and the compensation removes the squatter along with everything else.
         var key = Guid.NewGuid().ToString();
-        var (tenantId, password) = IdempotentSignup.For(key, "Retry Rotors", plane.Auth);
+        var (tenantId, password, _) = IdempotentSignup.For(key,
+            new SignupValidator.ValidSignup("Retry Rotors", "free", "owner@retry.example", null, DeploymentModes.Shared), plane.Auth);
         var names = new TenantNames(tenantId);
         await plane.Pool.OwnerExecuteAsync($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int)");
         using var signup = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")

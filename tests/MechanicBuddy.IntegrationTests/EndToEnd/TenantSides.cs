@@ -38,9 +38,9 @@ public sealed class TenantSides(ControlPlaneFixture plane)
         plane.Pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @s)", ("s", new TenantNames(tenantId).Schema));
 
     /// <summary>What the edge does with a request for the tenant's host: which upstream ("shared"/"dedicated") got it, with which X-Tenant-ID.</summary>
-    public async Task<EchoResponse> EdgeAsync(string tenantId)
+    public async Task<EchoResponse> EdgeAsync(string tenantId, string? host = null)
     {
-        using var request = EdgeRequest.Get($"{tenantId}.{plane.Domain}", "/api/work-orders");
+        using var request = EdgeRequest.Get(host ?? $"{tenantId}.{plane.Domain}", "/api/work-orders");
         request.Headers.Add("X-Tenant-ID", "someone-else-123456");
         using var response = await Edge.SendAsync(request);
         if (!response.IsSuccessStatusCode)

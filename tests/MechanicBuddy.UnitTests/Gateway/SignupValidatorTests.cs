@@ -58,13 +58,30 @@ public sealed class SignupValidatorTests
     [InlineData("x.mechanicbuddy.app", "professional", false)]
     [InlineData("shop.acme_auto.com", "enterprise", false)]
     [InlineData("shop.acmeauto.com", "free", false)]
-    public void Custom_domains_are_host_names_outside_our_domain_on_dedicated_tiers(string domain, string tier, bool valid)
+    [InlineData("127.0.0.1", "professional", false)]
+    [InlineData("10.0.0.7", "enterprise", false)]
+    [InlineData("shop.localhost", "professional", false)]
+    [InlineData("localhost", "professional", false)]
+    [InlineData("printer.local", "professional", false)]
+    [InlineData("db.internal", "professional", false)]
+    public void Custom_domains_are_public_host_names_outside_our_domain_on_dedicated_tiers(string domain, string tier, bool valid)
     {
         var (_, errors) = SignupValidator.Validate(new TenantProvisioningRequest
         {
             CompanyName = "Shop", SubscriptionTier = tier, OwnerEmail = "a@b.example", CustomDomain = domain,
         }, Options);
         Assert.Equal(valid, !errors.ContainsKey("customDomain"));
+    }
+
+    [Fact]
+    public void A_local_install_whose_base_domain_is_under_localhost_accepts_localhost_custom_domains()
+    {
+        var local = new ProvisioningOptions { BaseDomain = "mechanicbuddy.localhost" };
+        var (_, errors) = SignupValidator.Validate(new TenantProvisioningRequest
+        {
+            CompanyName = "Shop", SubscriptionTier = "professional", OwnerEmail = "a@b.example", CustomDomain = "shop.acme.localhost",
+        }, local);
+        Assert.Empty(errors);
     }
 
     [Fact]

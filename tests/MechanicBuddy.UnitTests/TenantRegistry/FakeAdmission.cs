@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using System.Collections.Concurrent;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.TenantRegistry.Infrastructure;
@@ -12,6 +13,16 @@ public sealed class FakeAdmission(int capacity = 100) : ITenantAdmission
 
     public Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken) =>
         Task.FromResult(LiveShops.TryGetValue((ShopKeys.Company(companyName), ShopKeys.Email(ownerEmail)), out var other) && other != tenantId ? other : null);
+
+    /// <summary>Live custom domains and used Idempotency-Keys, each with its tenant.</summary>
+    public ConcurrentDictionary<string, string> Domains { get; } = new();
+    public ConcurrentDictionary<string, string> Keys { get; } = new();
+
+    public Task<string?> FindLiveDomainOwnerAsync(string tenantId, string customDomain, CancellationToken cancellationToken) =>
+        Task.FromResult(Domains.TryGetValue(customDomain.ToLowerInvariant(), out var other) && other != tenantId ? other : null);
+
+    public Task<string?> FindKeyOwnerAsync(string tenantId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult(Keys.TryGetValue(idempotencyKey, out var other) && other != tenantId ? other : null);
 
     public Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken)
     {
