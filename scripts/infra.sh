@@ -96,12 +96,34 @@ management.tcp.port = $RABBIT_UI_PORT
 management.tcp.ip = 127.0.0.1
 log.file.level = warning
 CONF
-  if "$RMQ/rabbitmqctl" -q status >/dev/null 2>&1; then return; fi
+  if "$RMQ/rabbitmqctl" -q status >/dev/null 2>&1; then configure_broker_users /; return; fi
   # Ops move messages from *_error back to their queue with the shovel from the queue page of the UI.
   "$RMQ/rabbitmq-plugins" -q enable --offline rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management >/dev/null
   "$RMQ/rabbitmq-server" -detached >/dev/null 2>&1 || true
   "$RMQ/rabbitmqctl" -q wait --timeout 90 "$RABBITMQ_PID_FILE" >/dev/null
   "$RMQ/rabbitmqctl" -q await_startup --timeout 90 >/dev/null
+  configure_broker_users /
+}
+
+# One user per service with the permissions of scripts/broker-users.tsv in virtual host $1, an administrator for ops
+# (management UI, the tests' broker setup), and no guest. Passwords are this machine's (machine_secret broker-USER).
+configure_broker_users() {
+  local vhost=$1 users service user configure write read
+  users=$("$RMQ/rabbitmqctl" -q list_users --no-table-headers 2>/dev/null | awk '{print $1}')
+  ensure_user() {
+    if grep -qx "$1" <<<"$users"; then "$RMQ/rabbitmqctl" -q change_password "$1" "$(machine_secret "broker-$1")" >/dev/null
+    else "$RMQ/rabbitmqctl" -q add_user "$1" "$(machine_secret "broker-$1")" >/dev/null; fi
+  }
+  ensure_user mb-admin
+  "$RMQ/rabbitmqctl" -q set_user_tags mb-admin administrator >/dev/null
+  "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" mb-admin '.*' '.*' '.*' >/dev/null
+  while IFS=$'\t' read -r service user configure write read; do
+    [ -z "$service" ] || [ "${service:0:1}" = "#" ] && continue
+    # rabbitmqctl reads standard input: keep it off the list being read.
+    ensure_user "$user" </dev/null
+    "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" "$user" "$configure" "$write" "$read" >/dev/null </dev/null
+  done <"$here/broker-users.tsv"
+  if grep -qx guest <<<"$users"; then "$RMQ/rabbitmqctl" -q delete_user guest >/dev/null; fi
 }
 
 start_nginx() {

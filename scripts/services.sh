@@ -58,7 +58,9 @@ start_service() {
   # Each worker keeps its own secret store: retiring one side of a tier change deletes that side's secrets only.
   local secrets=$VAR/secrets
   [ "$name" = DedicatedProvisioner ] && secrets=$VAR/dedicated-secrets
-  (cd "$root" && Secrets__Directory=$secrets exec nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR") \
+  # Its own broker user (scripts/broker-users.tsv): only the registry may send the commands that change infrastructure.
+  local broker_user; broker_user=$(awk -F'\t' -v s="$name" '$1 == s {print $2}' "$here/broker-users.tsv")
+  (cd "$root" && RabbitMq__Username=$broker_user RabbitMq__Password=$(machine_secret "broker-$broker_user") Secrets__Directory=$secrets exec nohup dotnet "$dll" --contentRoot "$(dirname "$dll")" --urls "http://127.0.0.1:${PORTS[$name]}" --mb-instance="$VAR") \
     >>"$VAR/log/$name.log" 2>&1 </dev/null &
   echo $! > "$VAR/run/$name.pid"
 }
@@ -90,6 +92,7 @@ case "${1:-start}" in
     ;;
   token)
     common_env
+    export RabbitMq__Username=mb-gateway RabbitMq__Password=$(machine_secret broker-mb-gateway)
     (cd "$(dirname "$(dll_of Gateway)")" && dotnet "$(dll_of Gateway)" mint-token "${2:-operator}" "${3:-12}")
     ;;
   *) echo "usage: $0 start|stop|token [subject] [hours]" >&2; exit 2 ;;

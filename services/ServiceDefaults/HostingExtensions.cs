@@ -3,6 +3,7 @@ using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class HostingExtensions
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, bool requirePoolConnectionStrings = false)
     {
+        ProductionSecrets.Require(builder.Configuration, builder.Environment.IsProduction());
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()

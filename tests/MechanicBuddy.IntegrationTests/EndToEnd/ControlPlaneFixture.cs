@@ -75,17 +75,28 @@ public class ControlPlaneFixture : IAsyncLifetime
         Configure(environment);
 
         // The registry migrates its database first; the rest start beside each other.
-        var registry = ServiceProcess.Start("TenantRegistry", environment, RunId, registryPort);
+        var registry = ServiceProcess.Start("TenantRegistry", WithBrokerUser(environment, "TenantRegistry"), RunId, registryPort);
         Services.Add(registry);
         await registry.WaitReadyAsync(TimeSpan.FromSeconds(90));
         foreach (var service in new[] { "SharedTierProvisioner", "DedicatedProvisioner", "Gateway" })
         {
-            var own = service == "DedicatedProvisioner" ? new Dictionary<string, string>(environment) { ["Secrets__Directory"] = DedicatedSecretsDirectory } : environment;
+            var own = WithBrokerUser(environment, service);
+            if (service == "DedicatedProvisioner")
+            {
+                own["Secrets__Directory"] = DedicatedSecretsDirectory;
+            }
             Services.Add(ServiceProcess.Start(service, own, RunId, workerPorts.TryGetValue(service, out var port) ? port : null));
         }
         await Task.WhenAll(Services.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
 
         Client = Authorized(OperatorTokens.Mint(Auth, "e2e-operator", [AuthOptions.SuperAdminRole], TimeSpan.FromHours(1)));
+    }
+
+    /// <summary>The service's own broker user, as scripts/services.sh gives it (no service shares one, none is guest).</summary>
+    static Dictionary<string, string> WithBrokerUser(Dictionary<string, string> environment, string service)
+    {
+        var user = TestEnvironment.BrokerUsers[service];
+        return new Dictionary<string, string>(environment) { ["RabbitMq__Username"] = user.Name, ["RabbitMq__Password"] = TestEnvironment.BrokerPassword(user.Name) };
     }
 
     /// <summary>Settings a variant of the control plane changes (environment variables of every service).</summary>

@@ -16,7 +16,13 @@ public sealed class RabbitVirtualHost : IAsyncDisposable
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
         (await Management.PutAsync($"api/vhosts/{name}", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-        (await Management.PutAsJsonAsync($"api/permissions/{name}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        (await Management.PutAsJsonAsync($"api/permissions/{name}/mb-admin", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        // Each service's own user, with the permissions it has in the real virtual host.
+        foreach (var user in TestEnvironment.BrokerUsers.Values)
+        {
+            (await Management.PutAsJsonAsync($"api/permissions/{name}/{user.Name}", new { configure = user.Configure, write = user.Write, read = user.Read }))
+                .EnsureSuccessStatusCode();
+        }
         return new RabbitVirtualHost(name);
     }
 
@@ -74,7 +80,8 @@ public sealed class RabbitVirtualHost : IAsyncDisposable
     static HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestEnvironment.RabbitUiPort}/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("mb-admin:" + TestEnvironment.BrokerPassword("mb-admin"))));
         return client;
     }
 

@@ -17,7 +17,19 @@ public static class TestEnvironment
     public static string SuperuserConnectionString(string database) =>
         ConnectionString(database, "mechanicbuddy_test_admin", MachineSecret("test-superuser-password"));
 
-    static string MachineSecret(string name)
+    /// <summary>Each service's broker user and permissions, from scripts/broker-users.tsv (what infra.sh gives the real ones).</summary>
+    public static IReadOnlyDictionary<string, BrokerUser> BrokerUsers => LazyBrokerUsers.Value;
+
+    static readonly Lazy<IReadOnlyDictionary<string, BrokerUser>> LazyBrokerUsers = new(ReadBrokerUsers);
+
+    static Dictionary<string, BrokerUser> ReadBrokerUsers() => File.ReadAllLines(Path.Combine(FindRoot(), "scripts", "broker-users.tsv"))
+        .Where(line => line.Length > 0 && line[0] != '#')
+        .Select(line => line.Split('\t'))
+        .ToDictionary(f => f[0], f => new BrokerUser(f[1], f[2], f[3], f[4]));
+
+    public static string BrokerPassword(string user) => MachineSecret("broker-" + user);
+
+    public static string MachineSecret(string name)
     {
         var file = Path.Combine(VarDirectory, "secrets.d", name);
         return File.Exists(file) ? File.ReadAllText(file).Trim() : throw new InvalidOperationException($"{file} is missing: start the test servers with scripts/test.sh");
@@ -41,6 +53,8 @@ public static class TestEnvironment
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    public sealed record BrokerUser(string Name, string Configure, string Write, string Read);
 
     static int Int(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : fallback;
 

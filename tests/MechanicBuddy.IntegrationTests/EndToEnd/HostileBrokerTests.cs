@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.IntegrationTests.Support;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using static MechanicBuddy.IntegrationTests.EndToEnd.GatewayCalls;
+
+namespace MechanicBuddy.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// A local process on the broker: with the old default login it gets nowhere, and even holding the Gateway's (or a
+/// worker's) login it cannot send the commands that remove or change a tenant's infrastructure; only the registry can.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class HostileBrokerTests(ControlPlaneFixture plane)
+{
+    ConnectionFactory Factory(string user, string password) => new()
+    {
+        HostName = "127.0.0.1", Port = TestEnvironment.AmqpPort, VirtualHost = plane.Broker.Name, UserName = user, Password = password,
+    };
+
+    [Fact]
+    public async Task The_default_guest_login_is_gone()
+    {
+        await Assert.ThrowsAsync<BrokerUnreachableException>(() => Factory("guest", "guest").CreateConnectionAsync());
+    }
+
+    [Theory]
+    [InlineData("Gateway", QueueNames.DeprovisionSharedTenant)]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:DeprovisionSharedTenant")]
+    [InlineData("Gateway", QueueNames.MoveTenantData)]
+    [InlineData("SharedTierProvisioner", QueueNames.DeprovisionDedicatedTenant)]
+    [InlineData("DedicatedProvisioner", QueueNames.DeprovisionSharedTenant)]
+    [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:SetTenantAccess")]
+    public async Task A_service_other_than_the_registry_cannot_send_a_command_that_changes_infrastructure(string service, string exchange)
+    {
+        var signup = await ResultAsync(await SignUpAsync(plane.Client,
+            new { companyName = $"Broker Target {Guid.NewGuid():N}"[..24], subscriptionTier = "free", ownerEmail = "owner@brokertarget.example" }));
+        Assert.Equal("Active", signup.Status);
+        var user = TestEnvironment.BrokerUsers[service];
+        await using var connection = await Factory(user.Name, TestEnvironment.BrokerPassword(user.Name)).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var forged = Encoding.UTF8.GetBytes($$"""{"message":{"correlationId":"{{Guid.NewGuid()}}","tenantId":"{{signup.TenantId}}","pool":"default"},"messageType":["urn:message:MechanicBuddy.Contracts:DeprovisionSharedTenant"]}""");
+
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+        {
+            await channel.BasicPublishAsync(exchange, "", forged);
+            // The broker answers a refused publish by closing the channel; the next call on it sees why.
+            await channel.ExchangeDeclarePassiveAsync(exchange);
+        });
+
+        Assert.Contains("ACCESS_REFUSED", refused.Message, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{signup.TenantId}", Json))!;
+        Assert.Equal("Active", tenant.Status);
+        Assert.True(await new TenantSides(plane).HasPoolSchemaAsync(signup.TenantId));
+    }
+}
