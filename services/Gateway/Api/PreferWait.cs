@@ -35,7 +35,7 @@ public static class PreferWait
         CancellationToken cancellationToken)
     {
         var wait = From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        using var waiter = wait is null ? null : notifier.TryRegister(tenantId);
         await send();
         if (waiter is not null)
         {

@@ -23,6 +23,7 @@ public static class ProvisioningEndpoints
             .AddEndpointFilter<TenantIdFilter>();
 
         group.MapPost("/provision", ProvisionAsync)
+            .RequireRateLimiting(SignupRateLimit.Policy)
             .WithName("ProvisionTenant")
             .WithSummary("Sign a shop up: validates, admits, and starts provisioning on the shared or dedicated path.")
             .WithDescription("Answers 202 with a Location to watch, or 200 with the final result when `Prefer: wait=N` was sent and provisioning ended in time. adminPassword is in this answer only. With an `Idempotency-Key` header, repeating the request (even concurrently) gives the same tenant and the same answer; the key reused for a different signup is a 422.")
@@ -31,6 +32,8 @@ public static class ProvisioningEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/{tenantId}", GetStatusAsync)
@@ -75,7 +78,7 @@ public static class ProvisioningEndpoints
         };
 
         var wait = PreferWait.From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        using var waiter = wait is null ? null : notifier.TryRegister(tenantId);
         Response<TenantProvisioningAccepted, TenantProvisioningRejected>? response = null;
         try
         {

@@ -67,7 +67,7 @@ public static class TierEndpoints
         }
 
         var wait = PreferWait.From(http.Request);
-        using var waiter = wait is null ? null : notifier.Register(tenantId);
+        using var waiter = wait is null ? null : notifier.TryRegister(tenantId);
         Response<TenantTierChangeAccepted, TenantProvisioningRejected> answer;
         try
         {

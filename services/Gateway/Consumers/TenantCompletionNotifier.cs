@@ -1,17 +1,30 @@
 using System.Collections.Concurrent;
+using MechanicBuddy.Gateway.Api;
+using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.Gateway.Consumers;
 
 /// <summary>
 /// Lets a request that asked for <c>Prefer: wait</c> sleep until its tenant's lifecycle event arrives, instead of
 /// polling the registry. A waiter registers before the command is sent, so even an instant completion is not missed.
+/// At most Gateway:Limits:MaxOpenWaits wait at once; past that a request does not wait.
 /// </summary>
-public sealed class TenantCompletionNotifier
+public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limits)
 {
     readonly ConcurrentDictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
+    int _open;
 
-    public Waiter Register(string tenantId)
+    /// <summary>Requests waiting right now.</summary>
+    public int OpenWaits => Volatile.Read(ref _open);
+
+    /// <summary>A waiter for the tenant's next lifecycle event, or null when too many requests already wait (answer without waiting).</summary>
+    public Waiter? TryRegister(string tenantId)
     {
+        if (Interlocked.Increment(ref _open) > limits.Value.MaxOpenWaits)
+        {
+            Interlocked.Decrement(ref _open);
+            return null;
+        }
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var list = _waiters.GetOrAdd(tenantId, _ => []);
         lock (list)
@@ -37,6 +50,7 @@ public sealed class TenantCompletionNotifier
 
     void Unregister(string tenantId, TaskCompletionSource completion)
     {
+        Interlocked.Decrement(ref _open);
         if (_waiters.TryGetValue(tenantId, out var list))
         {
             lock (list)

@@ -29,6 +29,10 @@ public static class GatewayExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<GatewayLimitsOptions>().Bind(builder.Configuration.GetSection(GatewayLimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(GatewayLimitsOptions.Section).Get<GatewayLimitsOptions>() ?? new GatewayLimitsOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        builder.Services.AddSignupRateLimit(limits);
         builder.Services.AddSingleton<TenantCompletionNotifier>();
         builder.Services.AddSingleton<InventorySources>();
         builder.Services.AddHttpClient(nameof(InventorySources), c => c.Timeout = TimeSpan.FromSeconds(15));
@@ -82,6 +86,7 @@ public static class GatewayExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapServiceDefaults();
         app.MapOpenApi();
         app.MapScalarApiReference(options => options.WithTitle("MechanicBuddy provisioning"));

@@ -26,6 +26,7 @@ public class ControlPlaneFixture : IAsyncLifetime
     /// <summary>Stands in for the API/Web the single-host platform routes dedicated tenants to.</summary>
     public EchoBackend DedicatedEcho { get; private set; } = null!;
     public AuthOptions Auth { get; } = new() { SigningKey = Convert.ToBase64String(Guid.NewGuid().ToByteArray()) + Convert.ToBase64String(Guid.NewGuid().ToByteArray()) };
+    public const int SignupsPerMinute = 600;
     public string RegistryKey { get; } = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
     public ServiceProcess RegistryService => Services.Single(s => s.Name == "TenantRegistry");
     public string SecretsDirectory => Path.Combine(TestEnvironment.VarDirectory, $"e2e-{RunId}-secrets");
@@ -72,6 +73,8 @@ public class ControlPlaneFixture : IAsyncLifetime
         // Tier changes: the old side is kept a few seconds only, and a freeze gives up on a blocking transaction soon.
         environment["Provisioning__TierChange__GracePeriodSeconds"] = "6";
         environment["Provisioning__TierChange__FreezeLockTimeoutSeconds"] = "2";
+        // The suite signs many shops up with one operator token; HostileSignupTests hits this limit on purpose.
+        environment["Gateway__Limits__SignupsPerMinutePerClient"] = SignupsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Configure(environment);
 
         // The registry migrates its database first; the rest start beside each other.

@@ -99,3 +99,44 @@ public sealed class HostileSignupTests(ControlPlaneFixture plane)
         Assert.Single(tenants, t => t.Id.EndsWith("-" + suffix, StringComparison.Ordinal));
     }
 }
+
+/// <summary>What one client may ask of the Gateway: signups per minute, body size.</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class GatewayLimitTests(ControlPlaneFixture plane)
+{
+    [Fact]
+    public async Task A_client_past_its_signups_per_minute_gets_a_429_with_retry_after_and_other_clients_do_not()
+    {
+        // A token of its own, so the suite's other signups do not count against it (the limit is per client).
+        using var flooder = plane.Authorized(MechanicBuddy.Gateway.Security.OperatorTokens.Mint(plane.Auth, $"flooder-{Guid.NewGuid():N}",
+            [MechanicBuddy.Gateway.Security.AuthOptions.SuperAdminRole], TimeSpan.FromMinutes(10)));
+        var invalid = new { companyName = "", subscriptionTier = "free", ownerEmail = "x@example.com" };
+        var codes = new List<HttpStatusCode>();
+        for (var batch = 0; batch < ControlPlaneFixture.SignupsPerMinute / 50 + 1; batch++)
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => SignUpAsync(flooder, invalid, waitSeconds: null)));
+            codes.AddRange(responses.Select(r => r.StatusCode));
+            var limited = responses.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+            if (limited is not null)
+            {
+                Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing");
+                Assert.Contains("signups a minute", (await ProblemAsync(limited)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+                break;
+            }
+        }
+        Assert.Equal(ControlPlaneFixture.SignupsPerMinute, codes.Count(c => c == HttpStatusCode.BadRequest));
+        Assert.Contains(HttpStatusCode.TooManyRequests, codes);
+        // Another client is not held back.
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignUpAsync(plane.Client, invalid, waitSeconds: null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_larger_than_the_limit_is_a_413_and_creates_nothing()
+    {
+        var huge = new { companyName = new string('A', 200_000), subscriptionTier = "free", ownerEmail = "owner@huge.example" };
+
+        var response = await SignUpAsync(plane.Client, huge, waitSeconds: null);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+}

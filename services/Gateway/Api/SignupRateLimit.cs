@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MechanicBuddy.Gateway.Api;
+
+/// <summary>
+/// Signups per client per minute (fixed window, no queue): a client is its token's subject, or its address when it
+/// has none. A refused signup is a 429 problem with Retry-After, and nothing reaches the registry.
+/// </summary>
+public static class SignupRateLimit
+{
+    public const string Policy = "signup";
+
+    public static IServiceCollection AddSignupRateLimit(this IServiceCollection services, GatewayLimitsOptions limits) =>
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(Policy, http => RateLimitPartition.GetFixedWindowLimiter(ClientOf(http), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = limits.SignupsPerMinutePerClient, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+            }));
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await TypedResults.Problem(
+                    $"At most {limits.SignupsPerMinutePerClient} signups a minute per client; try again in {(int)Math.Ceiling(retryAfter.TotalSeconds)} s. Nothing was created.",
+                    statusCode: StatusCodes.Status429TooManyRequests, title: "Too many signups").ExecuteAsync(context.HttpContext);
+            };
+        });
+
+    static string ClientOf(HttpContext http) =>
+        http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } subject
+            ? "sub:" + subject
+            : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+}
