@@ -34,6 +34,8 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
     [InlineData("SharedTierProvisioner", QueueNames.DeprovisionDedicatedTenant)]
     [InlineData("DedicatedProvisioner", QueueNames.DeprovisionSharedTenant)]
     [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:SetTenantAccess")]
+    [InlineData("Gateway", "")]
+    [InlineData("SharedTierProvisioner", "")]
     public async Task A_service_other_than_the_registry_cannot_send_a_command_that_changes_infrastructure(string service, string exchange)
     {
         var signup = await ResultAsync(await SignUpAsync(plane.Client,
@@ -46,9 +48,10 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
 
         var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
         {
-            await channel.BasicPublishAsync(exchange, "", forged);
+            // The default exchange ("") routes by queue name straight to the worker's queue.
+            await channel.BasicPublishAsync(exchange, exchange.Length == 0 ? QueueNames.DeprovisionSharedTenant : "", forged);
             // The broker answers a refused publish by closing the channel; the next call on it sees why.
-            await channel.ExchangeDeclarePassiveAsync(exchange);
+            await channel.ExchangeDeclarePassiveAsync(exchange.Length == 0 ? "amq.direct" : exchange);
         });
 
         Assert.Contains("ACCESS_REFUSED", refused.Message, StringComparison.Ordinal);
