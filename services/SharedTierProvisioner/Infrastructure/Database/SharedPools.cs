@@ -18,8 +18,6 @@ public sealed class SharedPools(IOptions<ProvisioningOptions> options) : IAsyncD
     public NpgsqlDataSource DataSource(string pool) =>
         _sources.GetOrAdd(pool, name => ControlPlaneConnection.DataSource(ConnectionString(name)));
 
-    public SharedPoolOptions Options(string pool) => options.Value.FreeTier.Pool(pool);
-
     public IEnumerable<string> Names => options.Value.FreeTier.EffectivePools().Select(p => p.Name);
 
     public async ValueTask DisposeAsync()
