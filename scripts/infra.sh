@@ -117,8 +117,14 @@ configure_broker_users() {
   ensure_user mb-admin
   "$RMQ/rabbitmqctl" -q set_user_tags mb-admin administrator >/dev/null
   "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" mb-admin '.*' '.*' '.*' >/dev/null
+  local -A groups=()
+  local name
   while IFS=$'\t' read -r service user configure write read; do
     [ -z "$service" ] || [ "${service:0:1}" = "#" ] && continue
+    if [ "${service:0:1}" = "=" ]; then groups[${service:1}]=$user; continue; fi
+    for name in "${!groups[@]}"; do
+      configure=${configure//"{$name}"/"${groups[$name]}"}; write=${write//"{$name}"/"${groups[$name]}"}; read=${read//"{$name}"/"${groups[$name]}"}
+    done
     # rabbitmqctl reads standard input: keep it off the list being read.
     ensure_user "$user" </dev/null
     "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" "$user" "$configure" "$write" "$read" >/dev/null </dev/null

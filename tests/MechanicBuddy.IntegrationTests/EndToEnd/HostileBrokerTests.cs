@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.IntegrationTests.Support;
@@ -27,6 +28,23 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
         await Assert.ThrowsAsync<BrokerUnreachableException>(() => Factory("guest", "guest").CreateConnectionAsync());
     }
 
+    /// <summary>
+    /// Every message on the bus (a contract about a tenant: it names the TenantId) is in exactly one of the broker's exchange groups, so
+    /// a new message cannot slip past the permissions by being in none.
+    /// </summary>
+    [Fact]
+    public void Every_message_type_has_its_writers_named_in_the_broker_permissions()
+    {
+        var groups = TestEnvironment.BrokerExchangeGroups.ToDictionary(g => g.Key, g => new Regex($"^({g.Value})$"));
+        var messages = typeof(ProvisionTenant).Assembly.GetExportedTypes()
+            .Where(t => t.Namespace == typeof(ProvisionTenant).Namespace && t.GetProperty("TenantId") is not null)
+            .Select(t => $"{t.Namespace}:{t.Name}")
+            .ToList();
+
+        Assert.True(messages.Count >= 30, $"only {messages.Count} message types found");
+        Assert.All(messages, exchange => Assert.Single(groups, g => g.Value.IsMatch(exchange)));
+    }
+
     [Theory]
     [InlineData("Gateway", QueueNames.DeprovisionSharedTenant)]
     [InlineData("Gateway", "MechanicBuddy.Contracts:DeprovisionSharedTenant")]
@@ -36,6 +54,16 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
     [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:SetTenantAccess")]
     [InlineData("Gateway", "")]
     [InlineData("SharedTierProvisioner", "")]
+    // A worker's outcome drives the registry, and the lifecycle events drive billing: nobody may speak for another.
+    [InlineData("Gateway", "MechanicBuddy.Contracts:SharedTenantDeprovisioned")]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:TenantDataMoved")]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:TenantAccessSet")]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:TenantDeprovisioned")]
+    [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:DedicatedTenantProvisioned")]
+    [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:DeprovisionTenant")]
+    [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:TenantSuspended")]
+    [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:SharedTenantDeprovisioned")]
+    [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:TenantProvisioned")]
     public async Task A_service_other_than_the_registry_cannot_send_a_command_that_changes_infrastructure(string service, string exchange)
     {
         var signup = await ResultAsync(await SignUpAsync(plane.Client,

@@ -22,10 +22,20 @@ public static class TestEnvironment
 
     static readonly Lazy<IReadOnlyDictionary<string, BrokerUser>> LazyBrokerUsers = new(ReadBrokerUsers);
 
-    static Dictionary<string, BrokerUser> ReadBrokerUsers() => File.ReadAllLines(Path.Combine(FindRoot(), "scripts", "broker-users.tsv"))
+    /// <summary>The file's service rows with its '=' groups expanded, as infra.sh expands them.</summary>
+    static Dictionary<string, BrokerUser> ReadBrokerUsers()
+    {
+        var groups = BrokerExchangeGroups;
+        string Expand(string permission) => groups.Aggregate(permission, (text, group) => text.Replace($"{{{group.Key}}}", group.Value, StringComparison.Ordinal));
+        return BrokerRows().Where(f => f[0][0] != '=').ToDictionary(f => f[0], f => new BrokerUser(f[1], Expand(f[2]), Expand(f[3]), Expand(f[4])));
+    }
+
+    /// <summary>The exchange groups of scripts/broker-users.tsv by name (the alternatives, unexpanded).</summary>
+    public static IReadOnlyDictionary<string, string> BrokerExchangeGroups => BrokerRows().Where(f => f[0][0] == '=').ToDictionary(f => f[0][1..], f => f[1]);
+
+    static IEnumerable<string[]> BrokerRows() => File.ReadAllLines(Path.Combine(FindRoot(), "scripts", "broker-users.tsv"))
         .Where(line => line.Length > 0 && line[0] != '#')
-        .Select(line => line.Split('\t'))
-        .ToDictionary(f => f[0], f => new BrokerUser(f[1], f[2], f[3], f[4]));
+        .Select(line => line.Split('\t'));
 
     public static string BrokerPassword(string user) => MachineSecret("broker-" + user);
 
