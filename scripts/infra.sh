@@ -79,7 +79,13 @@ prepare_pool() {
   psql_super -d postgres >/dev/null <<SQL
 SELECT 'CREATE DATABASE "$1" OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$1') \gexec
 SQL
-  psql_super -d "$1" >/dev/null <"$POOL_SQL"
+  pool_sql | psql_super -d "$1" >/dev/null
+}
+
+# pool-database.sql with its \ir includes inlined: psql reads it from standard input, as the postgres OS user may not
+# be able to read the checkout.
+pool_sql() {
+  awk -v dir="$(dirname "$POOL_SQL")" '/^\\ir / { file = dir "/" $2; while ((getline line < file) > 0) print line; close(file); next } { print }' "$POOL_SQL"
 }
 
 start_rabbitmq() {

@@ -6,15 +6,18 @@ namespace MechanicBuddy.TenantDatabase;
 
 /// <summary>
 /// The read-only window of a tier change. Freezing puts a statement trigger on every shop table that refuses INSERT,
-/// UPDATE, DELETE and TRUNCATE with SQLSTATE 25006 (read_only_sql_transaction) and a message saying why, and hands the
-/// tables and the tenant's schema to the connecting (control-plane) role for the window: the tenant's role keeps
-/// reading and writing rights, so its writes reach the trigger and get the clear error, but it owns neither the tables
-/// nor the schema, so it can drop or disable nothing of the window (owning the schema would let it drop any object in
-/// it). The trigger's function lives in the control plane's own schema, where tenants have no right at all. The
-/// freeze takes each table's exclusive lock, so it waits for writes already under way to commit (bounded by a lock
-/// timeout): every write is either in the copy or refused, none is lost. Unfreezing gives everything back. Both are
-/// idempotent, run in one transaction each, and only do DDL: no tenant row is read here, so nothing the tenant
-/// attached to its tables (policies, triggers) runs with the control plane's rights.
+/// UPDATE, DELETE and TRUNCATE with SQLSTATE 25006 (read_only_sql_transaction) and a message saying why. For the window
+/// the tenant's schema goes to the control plane and its tables to the window's owner, tenant_{id}_ro: the tenant's
+/// role keeps reading and writing rights, so its writes reach the trigger and get the clear error, but it owns neither
+/// the tables nor the schema, so it can drop or disable nothing of the window (owning the schema would let it drop any
+/// object in it). The tables go to a role of their own rather than to us because PostgreSQL runs some code as a
+/// table's owner (index expressions under ANALYZE, autovacuum's too; foreign-key actions; rule actions' checks), and
+/// that code may be the tenant's: as the window's owner it has no right beyond these tables, logs in nowhere, and
+/// runs no DDL (the database's event trigger, window-guard.sql). The trigger's function lives in the control plane's
+/// own schema, where tenants have no right at all. The freeze takes each table's exclusive lock, so it waits for
+/// writes already under way to commit (bounded by a lock timeout): every write is either in the copy or refused, none
+/// is lost. Unfreezing gives everything back and drops the window's owner. Both are idempotent, run in one
+/// transaction each, and only do DDL: no tenant row is read here.
 /// </summary>
 public static class TenantWriteFreeze
 {
@@ -27,17 +30,23 @@ public static class TenantWriteFreeze
 
     static string Function => $"{ControlSchema.Name}.{Quote(FunctionName)}";
 
+    /// <summary>Who owns the shop tables of <paramref name="schema"/> during its window.</summary>
+    public static string WindowOwner(string schema) => schema + "_ro";
+
     /// <remarks>The refusal names the tenant from the table's schema, the one place it cannot be wrong.</remarks>
     public static async Task FreezeAsync(NpgsqlDataSource database, string schema, string tenantRole, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
-        var s = Quote(schema);
+        var (s, owner) = (Quote(schema), WindowOwner(schema));
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var superuser = await ControlSchema.IsSuperuserAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'", cancellationToken);
-        await EnsureFunctionAsync(connection, transaction, cancellationToken);
-        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, cancellationToken);
+        await EnsureFunctionAsync(connection, transaction, superuser, cancellationToken);
+        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, superuser, cancellationToken);
+        await ControlSchema.EnterWindowOwnerAsync(connection, transaction, tenantRole, owner, superuser, cancellationToken);
+        // A table's new owner must be able to create in its schema: for the change of owner only.
         await ExecuteAsync(connection, transaction,
-            $"ALTER SCHEMA {s} OWNER TO CURRENT_USER; REVOKE ALL ON SCHEMA {s} FROM {Quote(tenantRole)}; GRANT USAGE ON SCHEMA {s} TO {Quote(tenantRole)}",
+            $"ALTER SCHEMA {s} OWNER TO CURRENT_USER; REVOKE ALL ON SCHEMA {s} FROM {Quote(tenantRole)}; GRANT USAGE ON SCHEMA {s} TO {Quote(tenantRole)}; GRANT CREATE ON SCHEMA {s} TO {Quote(owner)}",
             cancellationToken);
         foreach (var table in ShopTables.All)
         {
@@ -45,24 +54,28 @@ public static class TenantWriteFreeze
             await ExecuteAsync(connection, transaction,
                 $"""
                 LOCK TABLE {t} IN ACCESS EXCLUSIVE MODE;
-                ALTER TABLE {t} OWNER TO CURRENT_USER;
+                ALTER TABLE {t} OWNER TO {Quote(owner)};
                 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON {t} TO {Quote(tenantRole)};
                 DROP TRIGGER IF EXISTS {Quote(TriggerName)} ON {t};
                 CREATE TRIGGER {Quote(TriggerName)} BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON {t}
                     FOR EACH STATEMENT EXECUTE FUNCTION {Function}();
                 """, cancellationToken);
         }
-        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, cancellationToken);
+        await ExecuteAsync(connection, transaction, $"REVOKE CREATE ON SCHEMA {s} FROM {Quote(owner)}", cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, owner, superuser, cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, superuser, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     public static async Task UnfreezeAsync(NpgsqlDataSource database, string schema, string tenantRole, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
-        var s = Quote(schema);
+        var (s, owner) = (Quote(schema), WindowOwner(schema));
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var superuser = await ControlSchema.IsSuperuserAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction, $"SET LOCAL lock_timeout = '{(int)lockTimeout.TotalMilliseconds}ms'", cancellationToken);
-        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, cancellationToken);
+        await ControlSchema.EnterTenantAsync(connection, transaction, tenantRole, superuser, cancellationToken);
+        await ControlSchema.EnterWindowOwnerAsync(connection, transaction, tenantRole, owner, superuser, cancellationToken);
         // The schema first: a table's new owner must be able to create in its schema.
         if (await SchemaOwnerAsync(connection, transaction, schema, cancellationToken) is { } schemaOwner && schemaOwner != tenantRole)
         {
@@ -104,7 +117,9 @@ public static class TenantWriteFreeze
             }
         }
         await ExecuteAsync(connection, transaction, $"DROP FUNCTION IF EXISTS {s}.{Quote(TenantSchemaFunctionName)}()", cancellationToken);
-        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, cancellationToken);
+        // The window's owner owns nothing now (a freeze that gave up part way reached only some tables: those came back too).
+        await ControlSchema.DropWindowOwnerAsync(connection, transaction, owner, superuser, cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, superuser, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -112,9 +127,9 @@ public static class TenantWriteFreeze
     /// The refusal, made once per database in the control schema. Where the control plane is superuser (a tenant's own
     /// instance or cluster) it makes the schema too; everywhere the schema must be the control plane's, not a tenant's.
     /// </summary>
-    static async Task EnsureFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    static async Task EnsureFunctionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool superuser, CancellationToken cancellationToken)
     {
-        if (await ControlSchema.IsSuperuserAsync(connection, transaction, cancellationToken))
+        if (superuser)
         {
             await ControlSchema.EnsureOwnAsync(connection, transaction, cancellationToken);
         }

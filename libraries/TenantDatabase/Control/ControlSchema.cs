@@ -12,39 +12,88 @@ public static class ControlSchema
 {
     public const string Name = "mechanicbuddy_control";
 
-    /// <summary>The superuser script that prepares a shared pool database (see the file's header).</summary>
-    public static string PoolDatabaseSql { get; } = ReadResource("MechanicBuddy.TenantDatabase.Control.pool-database.sql");
+    /// <summary>The event trigger that keeps a read-only window's owner from running DDL (see the file's header).</summary>
+    public static string WindowGuardSql { get; } = ReadResource("MechanicBuddy.TenantDatabase.Control.window-guard.sql");
+
+    /// <summary>The superuser script that prepares a shared pool database (see the file's header), its includes inlined.</summary>
+    public static string PoolDatabaseSql { get; } = ReadResource("MechanicBuddy.TenantDatabase.Control.pool-database.sql")
+        .Replace("\\ir window-guard.sql", WindowGuardSql, StringComparison.Ordinal);
 
     /// <summary>
     /// Membership of the control plane in one tenant role for the rest of this transaction only. In a pool this goes
     /// through the pool's role functions (the control plane has no CREATEROLE); as the superuser of a tenant's own
-    /// database nothing is needed.
+    /// database (<paramref name="superuser"/>, <see cref="IsSuperuserAsync"/>) nothing is needed.
     /// </summary>
-    public static async Task EnterTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantRole, CancellationToken cancellationToken)
+    public static async Task EnterTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantRole, bool superuser, CancellationToken cancellationToken)
     {
-        if (!await IsSuperuserAsync(connection, transaction, cancellationToken))
+        if (!superuser)
         {
             await CallAsync(connection, transaction, "enter_tenant", tenantRole, cancellationToken);
         }
     }
 
-    public static async Task LeaveTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantRole, CancellationToken cancellationToken)
+    public static async Task LeaveTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantRole, bool superuser, CancellationToken cancellationToken)
     {
-        if (!await IsSuperuserAsync(connection, transaction, cancellationToken))
+        if (!superuser)
         {
             await CallAsync(connection, transaction, "leave_tenant", tenantRole, cancellationToken);
         }
     }
 
     /// <summary>
+    /// The powerless owner of the tenant's shop tables for a read-only window (<paramref name="windowOwner"/>, made if
+    /// missing: no login, no inherited right, see window-guard.sql), with the control plane a member of it for the rest
+    /// of this transaction (<see cref="LeaveTenantAsync"/> with its name ends that).
+    /// </summary>
+    public static async Task EnterWindowOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantRole, string windowOwner, bool superuser,
+        CancellationToken cancellationToken)
+    {
+        if (superuser)
+        {
+            await using var create = new NpgsqlCommand(
+                $"""
+                DO $owner$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = {SqlIdentifiers.QuoteLiteral(windowOwner)}) THEN
+                        CREATE ROLE {SqlIdentifiers.Quote(windowOwner)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT;
+                    END IF;
+                END $owner$
+                """, connection, transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+        await using var enter = new NpgsqlCommand($"SELECT {Name}.enter_window_owner(@role)", connection, transaction);
+        enter.Parameters.AddWithValue("role", tenantRole);
+        if (await enter.ExecuteScalarAsync(cancellationToken) as string != windowOwner)
+        {
+            throw new InvalidOperationException($"the pool's window owner for {tenantRole} is not {windowOwner}");
+        }
+    }
+
+    /// <summary>Drops a window's owner once it owns nothing again.</summary>
+    public static async Task DropWindowOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string windowOwner, bool superuser, CancellationToken cancellationToken)
+    {
+        if (!superuser)
+        {
+            await CallAsync(connection, transaction, "drop_tenant_role", windowOwner, cancellationToken);
+            return;
+        }
+        await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {SqlIdentifiers.Quote(windowOwner)}", connection, transaction);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// In a database where the control plane is superuser: makes the schema (and refuses to go on if someone else
-    /// already made one of that name, e.g. a tenant that owns the database got there first).
+    /// already made one of that name, e.g. a tenant that owns the database got there first) and the window guard.
     /// </summary>
     public static async Task EnsureOwnAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {Name}; REVOKE ALL ON SCHEMA {Name} FROM PUBLIC", connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var guard = new NpgsqlCommand(WindowGuardSql, connection, transaction))
+        {
+            await guard.ExecuteNonQueryAsync(cancellationToken);
         }
         await RequireTrustedOwnerAsync(connection, transaction, cancellationToken);
     }
@@ -67,7 +116,17 @@ public static class ControlSchema
         {
             throw new InvalidOperationException($"schema {Name} in database {connection.Database} belongs to {reader.GetString(0)}, not to the control plane: refusing to use it");
         }
+        await reader.DisposeAsync();
+        await using var guard = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = @name AND evtenabled = 'A')", connection, transaction);
+        guard.Parameters.AddWithValue("name", WindowGuardTrigger);
+        if (!(bool)(await guard.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new InvalidOperationException($"database {connection.Database} has no {WindowGuardTrigger} event trigger: prepare it again with pool-database.sql as a superuser (a read-only window is unsafe without it)");
+        }
     }
+
+    /// <summary>The event trigger of window-guard.sql.</summary>
+    public const string WindowGuardTrigger = "mechanicbuddy_window_owner_ddl";
 
     /// <summary>Whether the control plane is this database's superuser (a tenant's own instance or cluster) rather than a pool's owner.</summary>
     public static async Task<bool> IsSuperuserAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

@@ -5,9 +5,11 @@
 -- The control plane's role (the database's owner) has no CREATEROLE: if tenant code ever ran under it, CREATEROLE
 -- would let that code grant itself (and so the tenant) any non-superuser role, pg_execute_server_program included.
 -- Instead, role changes go through the SECURITY DEFINER functions below, owned by the NOLOGIN role
--- mechanicbuddy_roles. They accept only tenant role names (tenant_{id}_app, and tenant_{id}_mv, the short-lived
--- login a tier change reads and writes the shop tables with), only SCRAM verifiers as passwords, and only roles that
--- already belong to this pool's tenant group; each pins search_path so nothing a tenant creates can run in them.
+-- mechanicbuddy_roles. They accept only tenant role names (tenant_{id}_app; tenant_{id}_mv, the short-lived login a
+-- tier change reads and writes the shop tables with; tenant_{id}_ro, the powerless owner of the shop tables during the
+-- read-only window), only SCRAM verifiers as passwords, and only roles that already belong to this pool's tenant
+-- group; each pins search_path so nothing a tenant creates can run in them. window-guard.sql (included below) keeps
+-- the window's owner from running DDL.
 SET client_min_messages = warning;
 DO $setup$
 DECLARE
@@ -46,7 +48,7 @@ DECLARE
     tenants text := pg_catalog.left(pg_catalog.current_database() || '_tenants', 63);
     r pg_catalog.pg_roles%ROWTYPE;
 BEGIN
-    IF role_name IS NULL OR role_name !~ '^tenant_[a-z0-9_]+_(app|mv)$' OR pg_catalog.octet_length(role_name) > 63 THEN
+    IF role_name IS NULL OR role_name !~ '^tenant_[a-z0-9_]+_(app|mv|ro)$' OR pg_catalog.octet_length(role_name) > 63 THEN
         RAISE EXCEPTION 'not a tenant role name: %', role_name USING ERRCODE = '42939';
     END IF;
     SELECT * INTO r FROM pg_catalog.pg_roles WHERE rolname = role_name;
@@ -113,6 +115,30 @@ BEGIN
 END
 $$;
 
+-- The owner of the tenant's shop tables for a read-only window (made if missing), and the control plane's membership
+-- in it for the rest of this transaction (leave_tenant ends it). It logs in nowhere and inherits nothing, not even its
+-- group's CONNECT: it is in the group only so that the functions here know it as this pool's.
+CREATE OR REPLACE FUNCTION mechanicbuddy_control.enter_window_owner(tenant_role text) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    tenants text := pg_catalog.left(pg_catalog.current_database() || '_tenants', 63);
+    owner_role text := pg_catalog.regexp_replace(tenant_role, '_app$', '_ro');
+BEGIN
+    PERFORM mechanicbuddy_control.require_tenant_role(tenant_role, true);
+    IF tenant_role !~ '_app$' THEN
+        RAISE EXCEPTION 'not a tenant login name: %', tenant_role USING ERRCODE = '42939';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = owner_role) THEN
+        PERFORM mechanicbuddy_control.require_tenant_role(owner_role, true);
+    ELSE
+        EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT IN ROLE %I',
+            owner_role, tenants);
+    END IF;
+    EXECUTE pg_catalog.format('GRANT %I TO %I', owner_role, session_user);
+    RETURN owner_role;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION mechanicbuddy_control.drop_tenant_role(role_name text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
@@ -148,10 +174,12 @@ DECLARE
     f text;
 BEGIN
     FOREACH f IN ARRAY ARRAY['require_tenant_role(text, boolean)', 'create_tenant_role(text, text, integer)', 'create_mover_role(text, text)',
-                             'drop_tenant_role(text)', 'enter_tenant(text)', 'leave_tenant(text)'] LOOP
+                             'enter_window_owner(text)', 'drop_tenant_role(text)', 'enter_tenant(text)', 'leave_tenant(text)'] LOOP
         EXECUTE 'ALTER FUNCTION mechanicbuddy_control.' || f || ' OWNER TO mechanicbuddy_roles';
         EXECUTE 'REVOKE ALL ON FUNCTION mechanicbuddy_control.' || f || ' FROM PUBLIC';
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mechanicbuddy_control.%s TO %I', f, control_role);
     END LOOP;
 END
 $grants$;
+
+\ir window-guard.sql

@@ -84,7 +84,7 @@ public sealed class HostileTenantDatabase : IAsyncDisposable
         await server.OpenAsync();
         foreach (var role in _roles)
         {
-            await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}; DROP ROLE IF EXISTS {role[..^"_app".Length]}_mv", server);
+            await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {role}; DROP ROLE IF EXISTS {role[..^"_app".Length]}_mv; DROP ROLE IF EXISTS {role[..^"_app".Length]}_ro", server);
             await drop.ExecuteNonQueryAsync();
         }
     }

@@ -127,6 +127,80 @@ public sealed class HostileTenantDatabaseTests
         Assert.False(await db.Pool().ScalarAsync<bool>($"SELECT pg_has_role('mechanicbuddy', '{names.Role}', 'MEMBER')"));
     }
 
+    /// <summary>
+    /// PostgreSQL runs an index's expressions as the table's owner when it analyzes the table (autovacuum does so on its
+    /// own), and owner rights are also what foreign-key actions and rules run with. During the window the tenant's tables
+    /// are not the tenant's: code the tenant hung on them that acts only for others then runs as their owner. Before the window owner
+    /// had a role of its own, that was the control plane, whose role functions reset another tenant's password.
+    /// </summary>
+    [Fact]
+    public async Task Code_run_as_a_frozen_tables_owner_can_neither_borrow_the_control_planes_rights_nor_lift_the_window()
+    {
+        await using var db = await HostileTenantDatabase.CreateAsync();
+        var (victim, victimPassword) = await db.TenantAsync("Victim Garage");
+        var (names, password) = await db.TenantAsync("Owner Trap Garage");
+        await using var tenant = db.Login(names, password);
+        await using var admin = ControlPlaneConnection.DataSource(db.Pool().ConnectionString);
+        var window = TenantWriteFreeze.WindowOwner(names.Schema);
+        await ExecuteAsync(tenant,
+            $"""
+            CREATE SEQUENCE {names.Schema}.ran_as_window_owner;
+            CREATE SEQUENCE {names.Schema}.ran_as_someone_else;
+            GRANT USAGE ON SCHEMA {names.Schema} TO PUBLIC;
+            GRANT USAGE ON SEQUENCE {names.Schema}.ran_as_window_owner, {names.Schema}.ran_as_someone_else TO PUBLIC;
+            """);
+        // Harmless while the tenant itself evaluates it (building the index, its own writes); anyone else gets the attack.
+        var stolenVerifier = ScramVerifier.Create("taken-over");
+        await ExecuteAsync(tenant,
+            $$"""
+            -- DDL is refused straight from an IMMUTABLE function, not from a volatile one it calls.
+            CREATE FUNCTION {{names.Schema}}.run(command text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE command; END $$;
+            CREATE FUNCTION {{names.Schema}}.indexed(t text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+            BEGIN
+                IF current_user::text = '{{names.Role}}' THEN
+                    RETURN t;
+                ELSIF current_user::text = '{{window}}' THEN
+                    PERFORM nextval('{{names.Schema}}.ran_as_window_owner');
+                ELSE
+                    PERFORM nextval('{{names.Schema}}.ran_as_someone_else');
+                END IF;
+                BEGIN PERFORM {{ControlSchema.Name}}.create_tenant_role('{{victim.Role}}', '{{stolenVerifier}}', 5); EXCEPTION WHEN others THEN NULL; END;
+                BEGIN PERFORM {{ControlSchema.Name}}.enter_tenant('{{victim.Role}}'); EXCEPTION WHEN others THEN NULL; END;
+                BEGIN PERFORM {{names.Schema}}.run('DROP TRIGGER {{TenantWriteFreeze.TriggerName}} ON {{names.Schema}}.customers'); EXCEPTION WHEN others THEN NULL; END;
+                BEGIN PERFORM {{names.Schema}}.run('ALTER TABLE {{names.Schema}}.customers DISABLE TRIGGER ALL'); EXCEPTION WHEN others THEN NULL; END;
+                BEGIN PERFORM {{names.Schema}}.run('ALTER TABLE {{names.Schema}}.customers OWNER TO {{names.Role}}'); EXCEPTION WHEN others THEN NULL; END;
+                BEGIN PERFORM {{names.Schema}}.run('GRANT ALL ON {{names.Schema}}.customers TO PUBLIC'); EXCEPTION WHEN others THEN NULL; END;
+                RETURN t;
+            END $$;
+            CREATE INDEX customers_trap ON customers ({{names.Schema}}.indexed(full_name));
+            """);
+
+        await TenantWriteFreeze.FreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
+        // What autovacuum does by itself once enough rows changed.
+        await db.Pool().ScalarAsync<int>($"ANALYZE {names.Schema}.customers; SELECT 1");
+
+        Assert.True(await db.Pool().ScalarAsync<bool>(
+            $"SELECT (SELECT is_called FROM {names.Schema}.ran_as_window_owner) OR (SELECT is_called FROM {names.Schema}.ran_as_someone_else)"), "the trap never ran");
+        // The other tenant keeps its password and gains no member; the window holds.
+        await using (var victimLogin = db.Login(victim, victimPassword))
+        {
+            Assert.Equal(1, await ScalarAsync<int>(victimLogin, "SELECT 1"));
+        }
+        Assert.Equal(0L, await db.Pool().ScalarAsync<long>($"SELECT count(*) FROM pg_auth_members WHERE roleid = '{victim.Role}'::regrole"));
+        Assert.Equal(ShopTables.All.Count, await TenantWriteFreeze.FrozenTablesAsync(admin, names.Schema, CancellationToken.None));
+        Assert.Equal(window, await db.Pool().ScalarAsync<string>($"SELECT relowner::regrole::text FROM pg_class WHERE oid = '{names.Schema}.customers'::regclass"));
+        var write = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(tenant, "INSERT INTO customers (full_name) VALUES ('would be lost')"));
+        Assert.Equal(TenantWriteFreeze.RefusedState, write.SqlState);
+        Assert.True(await db.Pool().ScalarAsync<bool>($"SELECT is_called FROM {names.Schema}.ran_as_window_owner"), "the trap ran, but not as the window's owner");
+        Assert.False(await db.Pool().ScalarAsync<bool>($"SELECT is_called FROM {names.Schema}.ran_as_someone_else"));
+        // The window's owner logs in nowhere and is gone with the window.
+        Assert.False(await db.Pool().ScalarAsync<bool>($"SELECT rolcanlogin OR rolinherit FROM pg_roles WHERE rolname = '{window}'"));
+        await TenantWriteFreeze.UnfreezeAsync(admin, names.Schema, names.Role, LockTimeout, CancellationToken.None);
+        Assert.False(await db.Pool().ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{window}')"));
+        Assert.Equal(names.Role, await db.Pool().ScalarAsync<string>($"SELECT relowner::regrole::text FROM pg_class WHERE oid = '{names.Schema}.customers'::regclass"));
+        await ExecuteAsync(tenant, "INSERT INTO customers (full_name) VALUES ('after the window')");
+    }
+
     [Fact]
     public async Task The_control_plane_holds_no_power_a_tenant_could_borrow_and_the_role_functions_make_tenant_roles_only()
     {

@@ -113,9 +113,9 @@ public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOp
             role.Parameters.AddWithValue("limit", options.Value.FreeTier.TenantConnectionLimit);
             await role.ExecuteNonQueryAsync(cancellationToken);
         }
-        await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, cancellationToken);
+        await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, superuser: false, cancellationToken);
         await Execute(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {Quote(names.Schema)} AUTHORIZATION {Quote(names.Role)}", cancellationToken);
-        await ControlSchema.LeaveTenantAsync(connection, transaction, names.Role, cancellationToken);
+        await ControlSchema.LeaveTenantAsync(connection, transaction, names.Role, superuser: false, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -127,7 +127,7 @@ public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOp
         await DropRoleAsync(connection, transaction, names.MoverRole, cancellationToken);
         if (await RoleExistsAsync(connection, transaction, names.Role, cancellationToken))
         {
-            await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, cancellationToken);
+            await ControlSchema.EnterTenantAsync(connection, transaction, names.Role, superuser: false, cancellationToken);
             await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE; DROP OWNED BY {Quote(names.Role)}", cancellationToken);
             await DropRoleAsync(connection, transaction, names.Role, cancellationToken);
         }
@@ -135,6 +135,8 @@ public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOp
         {
             await Execute(connection, transaction, $"DROP SCHEMA IF EXISTS {Quote(names.Schema)} CASCADE", cancellationToken);
         }
+        // A tenant removed in the middle of a read-only window: its tables went with the schema, their owner goes now.
+        await DropRoleAsync(connection, transaction, TenantWriteFreeze.WindowOwner(names.Schema), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
