@@ -19,7 +19,6 @@ RMQ=/usr/lib/rabbitmq/bin
 . "$here/machine-secrets.sh"
 # Password of the control plane's PostgreSQL role: this machine's own (local instances only listen on 127.0.0.1).
 MB_DB_PASSWORD=${MB_DB_PASSWORD:-$(machine_secret db-password)}
-POOL_SQL=$root/libraries/TenantDatabase/Control/pool-database.sql
 
 mkdir -p "$VAR/log"
 
@@ -79,13 +78,7 @@ prepare_pool() {
   psql_super -d postgres >/dev/null <<SQL
 SELECT 'CREATE DATABASE "$1" OWNER mechanicbuddy' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$1') \gexec
 SQL
-  pool_sql | psql_super -d "$1" >/dev/null
-}
-
-# pool-database.sql with its \ir includes inlined: psql reads it from standard input, as the postgres OS user may not
-# be able to read the checkout.
-pool_sql() {
-  awk -v dir="$(dirname "$POOL_SQL")" '/^\\ir / { file = dir "/" $2; while ((getline line < file) > 0) print line; close(file); next } { print }' "$POOL_SQL"
+  "$here/pool-sql.sh" | psql_super -d "$1" >/dev/null
 }
 
 start_rabbitmq() {
@@ -111,30 +104,23 @@ CONF
   configure_broker_users /
 }
 
-# One user per service with the permissions of scripts/broker-users.tsv in virtual host $1, an administrator for ops
+# One user per service with the permissions of scripts/broker-users.tsv (expanded by broker-permissions.sh) in virtual host $1, an administrator for ops
 # (management UI, the tests' broker setup), and no guest. Passwords are this machine's (machine_secret broker-USER).
 configure_broker_users() {
   local vhost=$1 users service user configure write read
   users=$("$RMQ/rabbitmqctl" -q list_users --no-table-headers 2>/dev/null | awk '{print $1}')
+  # The password goes in on standard input, never on a command line another local user could read (ps).
   ensure_user() {
-    if grep -qx "$1" <<<"$users"; then "$RMQ/rabbitmqctl" -q change_password "$1" "$(machine_secret "broker-$1")" >/dev/null
-    else "$RMQ/rabbitmqctl" -q add_user "$1" "$(machine_secret "broker-$1")" >/dev/null; fi
+    if grep -qx "$1" <<<"$users"; then "$RMQ/rabbitmqctl" -q change_password "$1" <<<"$(machine_secret "broker-$1")" >/dev/null
+    else "$RMQ/rabbitmqctl" -q add_user "$1" <<<"$(machine_secret "broker-$1")" >/dev/null; fi
   }
   ensure_user mb-admin
   "$RMQ/rabbitmqctl" -q set_user_tags mb-admin administrator >/dev/null
   "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" mb-admin '.*' '.*' '.*' >/dev/null
-  local -A groups=()
-  local name
   while IFS=$'\t' read -r service user configure write read; do
-    [ -z "$service" ] || [ "${service:0:1}" = "#" ] && continue
-    if [ "${service:0:1}" = "=" ]; then groups[${service:1}]=$user; continue; fi
-    for name in "${!groups[@]}"; do
-      configure=${configure//"{$name}"/"${groups[$name]}"}; write=${write//"{$name}"/"${groups[$name]}"}; read=${read//"{$name}"/"${groups[$name]}"}
-    done
-    # rabbitmqctl reads standard input: keep it off the list being read.
-    ensure_user "$user" </dev/null
+    ensure_user "$user"
     "$RMQ/rabbitmqctl" -q set_permissions -p "$vhost" "$user" "$configure" "$write" "$read" >/dev/null </dev/null
-  done <"$here/broker-users.tsv"
+  done < <("$here/broker-permissions.sh")
   if grep -qx guest <<<"$users"; then "$RMQ/rabbitmqctl" -q delete_user guest >/dev/null; fi
 }
 

@@ -16,11 +16,12 @@ public sealed class RabbitMqOptions
     [Required]
     public string VirtualHost { get; set; } = "/";
 
+    /// <summary>The service's own broker user (scripts/broker-users.tsv); no default, so a missing one is an error at start, never guest.</summary>
     [Required]
-    public string Username { get; set; } = "guest";
+    public string Username { get; set; } = "";
 
     [Required]
-    public string Password { get; set; } = "guest";
+    public string Password { get; set; } = "";
 
     public bool QuorumQueues { get; set; } = true;
 

@@ -23,6 +23,11 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = tenants) THEN
         EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', tenants);
     END IF;
+    -- From PostgreSQL 16 on, CREATEROLE alone no longer lets a role add members to a group: it needs ADMIN on it (on
+    -- the roles it creates itself it gets ADMIN automatically). Not run here: this machine's server is 15.
+    IF pg_catalog.current_setting('server_version_num')::integer >= 160000 THEN
+        EXECUTE pg_catalog.format('GRANT %I TO mechanicbuddy_roles WITH ADMIN OPTION', tenants);
+    END IF;
     -- Tenants reach this database (through their group) and their own schema; nobody else connects.
     EXECUTE pg_catalog.format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
     EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db, tenants);

@@ -22,20 +22,25 @@ public static class TestEnvironment
 
     static readonly Lazy<IReadOnlyDictionary<string, BrokerUser>> LazyBrokerUsers = new(ReadBrokerUsers);
 
-    /// <summary>The file's service rows with its '=' groups expanded, as infra.sh expands them.</summary>
+    /// <summary>The file's service rows with its '=' groups expanded, by the script infra.sh uses.</summary>
     static Dictionary<string, BrokerUser> ReadBrokerUsers()
     {
-        var groups = BrokerExchangeGroups;
-        string Expand(string permission) => groups.Aggregate(permission, (text, group) => text.Replace($"{{{group.Key}}}", group.Value, StringComparison.Ordinal));
-        return BrokerRows().Where(f => f[0][0] != '=').ToDictionary(f => f[0], f => new BrokerUser(f[1], Expand(f[2]), Expand(f[3]), Expand(f[4])));
+        using var script = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", [Path.Combine(FindRoot(), "scripts", "broker-permissions.sh")])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var rows = script.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('\t')).ToList();
+        script.WaitForExit();
+        return script.ExitCode == 0
+            ? rows.ToDictionary(f => f[0], f => new BrokerUser(f[1], f[2], f[3], f[4]))
+            : throw new InvalidOperationException($"scripts/broker-permissions.sh exited {script.ExitCode}");
     }
 
     /// <summary>The exchange groups of scripts/broker-users.tsv by name (the alternatives, unexpanded).</summary>
-    public static IReadOnlyDictionary<string, string> BrokerExchangeGroups => BrokerRows().Where(f => f[0][0] == '=').ToDictionary(f => f[0][1..], f => f[1]);
-
-    static IEnumerable<string[]> BrokerRows() => File.ReadAllLines(Path.Combine(FindRoot(), "scripts", "broker-users.tsv"))
-        .Where(line => line.Length > 0 && line[0] != '#')
-        .Select(line => line.Split('\t'));
+    public static IReadOnlyDictionary<string, string> BrokerExchangeGroups => File.ReadAllLines(Path.Combine(FindRoot(), "scripts", "broker-users.tsv"))
+        .Where(line => line.StartsWith('='))
+        .Select(line => line.Split('\t'))
+        .ToDictionary(f => f[0][1..], f => f[1]);
 
     public static string BrokerPassword(string user) => MachineSecret("broker-" + user);
 

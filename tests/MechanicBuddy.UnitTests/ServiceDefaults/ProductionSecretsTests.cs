@@ -61,4 +61,15 @@ public sealed class ProductionSecretsTests
             Assert.NotEmpty(ProductionSecrets.Forgeable(settings));
         }
     }
+
+    [Fact]
+    public void A_broker_login_left_out_of_the_configuration_is_an_error_at_start_not_guest()
+    {
+        var unset = new RabbitMqOptions();
+        var errors = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(unset, new(unset), errors, validateAllProperties: true));
+        Assert.Contains(errors, e => e.MemberNames.Contains(nameof(RabbitMqOptions.Username)));
+        Assert.Contains(errors, e => e.MemberNames.Contains(nameof(RabbitMqOptions.Password)));
+    }
 }
