@@ -45,6 +45,23 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
         Assert.All(messages, exchange => Assert.Single(groups, g => g.Value.IsMatch(exchange)));
     }
 
+    /// <summary>A worker's commands (a dedicated one carries the owner's password hash) are read by that worker alone.</summary>
+    [Theory]
+    [InlineData("Gateway", QueueNames.ProvisionDedicatedTenant)]
+    [InlineData("Gateway", QueueNames.ProvisionSharedTenant)]
+    [InlineData("SharedTierProvisioner", QueueNames.ProvisionDedicatedTenant)]
+    [InlineData("DedicatedProvisioner", QueueNames.ProvisionSharedTenant + "_error")]
+    public async Task No_other_service_can_take_a_workers_commands_off_its_queue(string service, string queue)
+    {
+        var user = TestEnvironment.BrokerUsers[service];
+        await using var connection = await Factory(user.Name, TestEnvironment.BrokerPassword(user.Name)).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(() => channel.BasicGetAsync(queue, autoAck: true));
+
+        Assert.Contains("ACCESS_REFUSED", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Gateway", QueueNames.DeprovisionSharedTenant)]
     [InlineData("Gateway", "MechanicBuddy.Contracts:DeprovisionSharedTenant")]
