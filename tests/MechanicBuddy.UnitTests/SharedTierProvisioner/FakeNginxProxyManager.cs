@@ -9,9 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
 
 /// <summary>
-/// Nginx Proxy Manager's token and proxy-host API as its backend/schema describes it: bearer tokens from
-/// POST /api/tokens, JSON-schema validation with additionalProperties false (unknown field → 400), required fields,
-/// "… is already in use" for a taken domain, 404 for unknown ids, and errors shaped {"error":{"code","message"}}.
+/// Nginx Proxy Manager's token and proxy-host API as its backend describes it: bearer tokens from POST /api/tokens
+/// (an account with two-factor login gets {"requires_2fa", "challenge_token"} and no token; an expired token is a 400
+/// "jwt expired", one whose signature no longer verifies a 500 "invalid signature", as NPM 2.13+ answers), JSON-schema
+/// validation with additionalProperties false (unknown field → 400), required fields, "… is already in use" for a
+/// domain any proxy, redirection or 404 host holds, 404 for unknown ids, errors shaped {"error":{"code","message"}},
+/// and a saved host whose nginx config fails its test (an upstream that does not resolve) still answered 201/200 with
+/// meta.nginx_online false and meta.nginx_err.
 /// </summary>
 public sealed class FakeNginxProxyManager : IAsyncDisposable
 {
@@ -24,6 +28,7 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
     static readonly string[] RequiredOnCreate = ["domain_names", "forward_scheme", "forward_host", "forward_port"];
 
     readonly WebApplication _app;
+    /// <summary>Issued tokens: true while valid, false once expired.</summary>
     readonly ConcurrentDictionary<string, bool> _tokens = new();
     int _nextId;
     int _tokenCount;
@@ -34,6 +39,12 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
     public Uri Url { get; }
     public const string Identity = "provisioner@mechanicbuddy.app";
     public const string Secret = "s3rvice-account";
+    /// <summary>An account (same secret) that has two-factor login turned on.</summary>
+    public const string TwoFactorIdentity = "admin@mechanicbuddy.app";
+    /// <summary>Redirection and 404 hosts: their domains count as in use for proxy hosts too.</summary>
+    public ConcurrentBag<string> RedirectionAndDeadHostDomains { get; } = [];
+    /// <summary>Upstream hosts nginx cannot resolve: a host forwarding to one fails nginx's config test.</summary>
+    public ConcurrentBag<string> UnresolvableUpstreams { get; } = [];
 
     FakeNginxProxyManager(WebApplication app, Uri url)
     {
@@ -41,7 +52,17 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
         Url = url;
     }
 
-    public void RevokeAllTokens() => _tokens.Clear();
+    /// <summary>Every token issued so far is past its expiry.</summary>
+    public void ExpireAllTokens()
+    {
+        foreach (var token in _tokens.Keys)
+        {
+            _tokens[token] = false;
+        }
+    }
+
+    /// <summary>NPM's signing key changed (a reinstall, a restored volume): no token issued so far verifies.</summary>
+    public void RotateSigningKey() => _tokens.Clear();
 
     public static async Task<FakeNginxProxyManager> StartAsync()
     {
@@ -56,9 +77,19 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
             if (context.Request.Path.StartsWithSegments("/api/nginx"))
             {
                 var header = context.Request.Headers.Authorization.ToString();
-                if (!header.StartsWith("Bearer ", StringComparison.Ordinal) || !fake._tokens.ContainsKey(header["Bearer ".Length..]))
+                if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
                 {
                     await Error(context, 401, "Permission Denied");
+                    return;
+                }
+                if (!fake._tokens.TryGetValue(header["Bearer ".Length..], out var valid))
+                {
+                    await Error(context, 500, "invalid signature");
+                    return;
+                }
+                if (!valid)
+                {
+                    await Error(context, 400, "jwt expired");
                     return;
                 }
             }
@@ -67,9 +98,15 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
         app.MapPost("/api/tokens", async context =>
         {
             var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject;
-            if (body?["identity"]?.GetValue<string>() != Identity || body["secret"]?.GetValue<string>() != Secret)
+            var identity = body?["identity"]?.GetValue<string>();
+            if (identity is not (Identity or TwoFactorIdentity) || body!["secret"]?.GetValue<string>() != Secret)
             {
                 await Error(context, 401, "Invalid email or password");
+                return;
+            }
+            if (identity == TwoFactorIdentity)
+            {
+                await context.Response.WriteAsJsonAsync(new { requires_2fa = true, challenge_token = Guid.NewGuid().ToString("N") });
                 return;
             }
             var token = $"token-{Interlocked.Increment(ref fake!._tokenCount)}";
@@ -88,6 +125,7 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
             body["id"] = id;
             body["enabled"] ??= true;
             body["created_on"] = DateTimeOffset.UtcNow.ToString("O");
+            fake.Configure(body);
             fake.Hosts[id] = body;
             context.Response.StatusCode = 201;
             await context.Response.WriteAsync(body.ToJsonString());
@@ -108,6 +146,7 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
             {
                 existing[key] = value?.DeepClone();
             }
+            fake.Configure(existing);
             await context.Response.WriteAsync(existing.ToJsonString());
         });
         // NPM: enabling an enabled host (or disabling a disabled one) is a 400 ValidationError.
@@ -142,6 +181,19 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
         var address = app.Urls.First();
         fake = new FakeNginxProxyManager(app, new Uri(address));
         return fake;
+    }
+
+    /// <summary>NPM writes the host's nginx config and tests it; a failure is recorded in meta, not in the status code.</summary>
+    void Configure(JsonObject host)
+    {
+        var upstreams = new[] { host["forward_host"]?.GetValue<string>() }
+            .Concat((host["locations"] as JsonArray ?? []).OfType<JsonObject>().Select(l => l["forward_host"]?.GetValue<string>()));
+        var broken = upstreams.FirstOrDefault(u => u is not null && UnresolvableUpstreams.Contains(u));
+        host["meta"] = new JsonObject
+        {
+            ["nginx_online"] = broken is null,
+            ["nginx_err"] = broken is null ? null : $"Command failed: /usr/sbin/nginx -t -g \"error_log off;\"\nnginx: [emerg] host not found in upstream \"{broken}\" in /data/nginx/proxy_host/{host["id"]}.conf:40\nnginx: configuration file /etc/nginx/nginx.conf test failed\n",
+        };
     }
 
     async Task<bool> RejectAsync(HttpContext context, JsonObject body, bool creating, int? id)
@@ -188,7 +240,8 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
                 await Error(context, 400, "data.domain_names should have between 1 and 100 unique items");
                 return true;
             }
-            var taken = names.FirstOrDefault(n => Hosts.Any(h => h.Key != id && ((JsonArray)h.Value["domain_names"]!).Any(d => d!.GetValue<string>() == n)));
+            var taken = names.FirstOrDefault(n => RedirectionAndDeadHostDomains.Contains(n)
+                || Hosts.Any(h => h.Key != id && ((JsonArray)h.Value["domain_names"]!).Any(d => d!.GetValue<string>() == n)));
             if (taken is not null)
             {
                 await Error(context, 400, $"{taken} is already in use");

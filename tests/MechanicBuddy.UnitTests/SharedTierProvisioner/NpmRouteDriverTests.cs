@@ -24,14 +24,14 @@ public sealed class NpmRouteDriverTests : IAsyncLifetime
         _services = Build(FakeNginxProxyManager.Secret);
     }
 
-    ServiceProvider Build(string secret)
+    ServiceProvider Build(string secret, string identity = FakeNginxProxyManager.Identity)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Provisioning:BaseDomain"] = "mechanicbuddy.app",
             ["Routing:Driver"] = "npm",
             ["Routing:Npm:BaseUrl"] = _npm.Url.ToString(),
-            ["Routing:Npm:Identity"] = FakeNginxProxyManager.Identity,
+            ["Routing:Npm:Identity"] = identity,
             ["Routing:Npm:Secret"] = secret,
             ["Routing:Npm:CertificateId"] = "7",
         }).Build();
@@ -112,17 +112,73 @@ public sealed class NpmRouteDriverTests : IAsyncLifetime
         Assert.False(await Driver.RouteExistsAsync(Route.TenantId, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_revoked_token_means_one_new_login_not_a_failure()
+    /// <summary>NPM 2.13+ answers an expired token 400 and a token whose signature no longer verifies 500, not 401.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_expired_or_no_longer_valid_token_means_one_new_login_not_a_failure(bool signingKeyChanged)
     {
         await Driver.EnsureRouteAsync(Route, CancellationToken.None);
         Assert.Equal(1, _npm.Logins);
-        _npm.RevokeAllTokens();
+        if (signingKeyChanged)
+        {
+            _npm.RotateSigningKey();
+        }
+        else
+        {
+            _npm.ExpireAllTokens();
+        }
 
         await Driver.RemoveRouteAsync(Route.TenantId, CancellationToken.None);
 
         Assert.Equal(2, _npm.Logins);
         Assert.Empty(_npm.Hosts);
+    }
+
+    /// <summary>
+    /// NPM's domain check covers redirection and 404 hosts as well: such a host is named, nothing is created, and the 400
+    /// is not taken for an expired token (no second login).
+    /// </summary>
+    [Fact]
+    public async Task A_hostname_held_by_a_redirection_or_404_host_fails_clearly_and_creates_nothing()
+    {
+        _npm.RedirectionAndDeadHostDomains.Add(Route.Hostname);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Driver.EnsureRouteAsync(Route, CancellationToken.None));
+
+        Assert.Contains($"{Route.Hostname} is already in use", error.Message, StringComparison.Ordinal);
+        Assert.Contains("redirection or 404 host", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_npm.Hosts);
+        Assert.Equal(1, _npm.Logins);
+    }
+
+    /// <summary>NPM saves the host and answers 201 even when nginx rejects its config; only meta says so.</summary>
+    [Fact]
+    public async Task A_host_nginx_rejects_is_a_failure_with_nginxs_error_not_a_route()
+    {
+        _npm.UnresolvableUpstreams.Add(Route.ApiUpstream.Host);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Driver.EnsureRouteAsync(Route, CancellationToken.None));
+
+        Assert.Contains("host not found in upstream", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Route.Hostname, error.Message, StringComparison.Ordinal);
+        // Once the upstream resolves, a retry updates the same host and succeeds.
+        _npm.UnresolvableUpstreams.Clear();
+        await Driver.EnsureRouteAsync(Route, CancellationToken.None);
+        var host = Assert.Single(_npm.Hosts.Values);
+        Assert.True(host["meta"]!["nginx_online"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task An_account_with_two_factor_login_fails_clearly_without_calling_the_api()
+    {
+        await using var twoFactor = Build(FakeNginxProxyManager.Secret, FakeNginxProxyManager.TwoFactorIdentity);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => twoFactor.GetRequiredService<ITenantRouteDriver>().EnsureRouteAsync(Route, CancellationToken.None));
+
+        Assert.Contains("two-factor", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Routing:Npm:Identity", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_npm.Requests, r => r.Contains("/api/nginx/", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -6,9 +6,11 @@ public sealed record NpmTokenRequest(
     [property: JsonPropertyName("identity")] string Identity,
     [property: JsonPropertyName("secret")] string Secret);
 
+/// <summary>A login's answer: a token, or (an account with two-factor login) only a challenge and no token.</summary>
 public sealed record NpmToken(
-    [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires")] DateTimeOffset Expires);
+    [property: JsonPropertyName("token")] string? Token,
+    [property: JsonPropertyName("expires")] DateTimeOffset Expires,
+    [property: JsonPropertyName("requires_2fa")] bool RequiresTwoFactor = false);
 
 public sealed record NpmProxyHost
 {
@@ -18,6 +20,14 @@ public sealed record NpmProxyHost
     [JsonPropertyName("forward_port")] public int ForwardPort { get; init; }
     [JsonPropertyName("enabled")] public bool Enabled { get; init; }
     [JsonPropertyName("locations")] public List<NpmLocation>? Locations { get; init; }
+    /// <summary>NPM saves a host even when nginx rejects its config; this says whether nginx took it.</summary>
+    [JsonPropertyName("meta")] public NpmHostMeta? Meta { get; init; }
+}
+
+public sealed record NpmHostMeta
+{
+    [JsonPropertyName("nginx_online")] public bool? NginxOnline { get; init; }
+    [JsonPropertyName("nginx_err")] public string? NginxError { get; init; }
 }
 
 /// <summary>Only fields of the proxy-host schema: it rejects unknown ones (additionalProperties: false).</summary>

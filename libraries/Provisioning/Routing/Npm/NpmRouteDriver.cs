@@ -36,13 +36,29 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
                 }
                 catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.BadRequest && (ex.Content ?? "").Contains("already in use", StringComparison.OrdinalIgnoreCase))
                 {
-                    // Another attempt created it between our lookup and create.
-                    var raced = await FindAsync(token, route.Hostname, cancellationToken) ?? throw new InvalidOperationException(DescribeError(ex));
+                    // Another attempt created it between our lookup and create; or no proxy host has it, and NPM's check
+                    // (which covers redirection and 404 hosts too) found one of those.
+                    var raced = await FindAsync(token, route.Hostname, cancellationToken) ?? throw new InvalidOperationException(
+                        $"{DescribeError(ex)}; no proxy host has it, so a redirection or 404 host in Nginx Proxy Manager does: remove it there first");
                     host = await api.UpdateProxyHostAsync(token, raced.Id, request, cancellationToken);
                 }
             }
+            RequireNginxTookIt(host, route);
             await SetEnabledAsync(token, host, enabled: !route.Suspended, cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// NPM answers 201/200 for a host it saved even when nginx rejected the config it wrote (and so serves nothing for
+    /// it); only meta.nginx_online says so. Such a host is a failed step, with nginx's own error; a retry updates it.
+    /// </summary>
+    static void RequireNginxTookIt(NpmProxyHost host, TenantRoute route)
+    {
+        if (host.Meta?.NginxOnline == false)
+        {
+            throw new InvalidOperationException(
+                $"Nginx Proxy Manager saved proxy host {host.Id} for {route.Hostname}, but nginx rejected its config: {host.Meta.NginxError?.Trim()}");
+        }
     }
 
     /// <summary>A suspended tenant's host is disabled in NPM (NPM then answers for it no more); resuming enables it again.</summary>
@@ -135,7 +151,7 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
         return hosts.FirstOrDefault(h => h.DomainNames.Contains(hostname, StringComparer.OrdinalIgnoreCase));
     }
 
-    /// <summary>Runs the call with a cached token; a 401 (expired or revoked) logs in again once.</summary>
+    /// <summary>Runs the call with a cached token; a token NPM no longer takes logs in again once.</summary>
     async Task WithTokenAsync(Func<string, Task> call, CancellationToken cancellationToken)
     {
         var token = await TokenAsync(forceRefresh: false, cancellationToken);
@@ -143,11 +159,25 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
         {
             await call(token);
         }
-        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.Unauthorized)
+        catch (ApiException ex) when (IsTokenRefused(ex))
         {
             await call(await TokenAsync(forceRefresh: true, cancellationToken));
         }
     }
+
+    /// <summary>
+    /// 401 (no or revoked token), and since NPM 2.13 also 400 "jwt expired" and 500 "invalid signature" (its signing key
+    /// changed): told apart from a validation 400 or a server fault by the token library's words in the message.
+    /// </summary>
+    static bool IsTokenRefused(ApiException ex) => ex.StatusCode switch
+    {
+        HttpStatusCode.Unauthorized => true,
+        HttpStatusCode.BadRequest or HttpStatusCode.InternalServerError =>
+            ex.Content is { } body && TokenErrorWords.Any(word => body.Contains(word, StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    };
+
+    static readonly string[] TokenErrorWords = ["jwt", "token", "signature"];
 
     async Task<string> TokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
@@ -157,9 +187,15 @@ public sealed class NpmRouteDriver(INginxProxyManagerApi api, IOptions<RoutingOp
             if (forceRefresh || _token is null || _token.Expires < DateTimeOffset.UtcNow.AddMinutes(5))
             {
                 var npm = routing.Value.Npm;
-                _token = await api.CreateTokenAsync(new NpmTokenRequest(npm.Identity, npm.Secret), cancellationToken);
+                var login = await api.CreateTokenAsync(new NpmTokenRequest(npm.Identity, npm.Secret), cancellationToken);
+                if (login.RequiresTwoFactor || string.IsNullOrEmpty(login.Token))
+                {
+                    throw new InvalidOperationException(
+                        $"Nginx Proxy Manager account {npm.Identity} has two-factor login, which a service cannot answer: give Routing:Npm:Identity a service account without it");
+                }
+                _token = login;
             }
-            return _token.Token;
+            return _token.Token!;
         }
         finally
         {
