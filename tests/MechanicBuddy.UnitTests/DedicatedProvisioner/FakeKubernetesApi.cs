@@ -19,6 +19,8 @@ public abstract record WatchStep
     public sealed record Gone(JsonObject? ChangedMeanwhile = null) : WatchStep;
     /// <summary>An ERROR event carrying a 410 Status inside an open stream, then the end of it.</summary>
     public sealed record ErrorGone(JsonObject? ChangedMeanwhile = null) : WatchStep;
+    /// <summary>An ERROR event carrying another Status (500 InternalError: an overloaded or restarting API server), then the end of the stream.</summary>
+    public sealed record Error(int Code, string Reason, string Message) : WatchStep;
 }
 
 /// <summary>
@@ -290,6 +292,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                         ["type"] = "ERROR",
                         ["object"] = StatusObject(410, "Expired", "too old resource version"),
                     });
+                    return;
+                case WatchStep.Error error:
+                    await WriteLineAsync(context, new JsonObject { ["type"] = "ERROR", ["object"] = StatusObject(error.Code, error.Reason, error.Message) });
                     return;
                 case WatchStep.Close:
                     return;

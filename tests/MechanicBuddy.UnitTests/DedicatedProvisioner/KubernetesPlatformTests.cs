@@ -240,6 +240,27 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Contains("watch=false", clusterCalls[2], StringComparison.Ordinal);
     }
 
+    /// <summary>An API server that answers every watch with an ERROR event (500) is asked again with a growing pause, not in a hot loop.</summary>
+    [Fact]
+    public async Task A_watch_that_keeps_failing_is_reopened_with_backoff_until_the_deadline()
+    {
+        var platform = Platform(readyTimeoutSeconds: 2);
+        var plan = Plan(customDomain: null);
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan, clusterReady: false);
+        for (var i = 0; i < 100; i++)
+        {
+            _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Error(500, "InternalError", "etcdserver: request timed out"));
+        }
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Failed>(outcome);
+        var watches = _api.Requests.Count(r => r.Contains("/clusters", StringComparison.Ordinal) && r.Contains("watch=true", StringComparison.Ordinal));
+        // 250 + 500 + 1000 ms of pauses fit in the two seconds: a handful of watches, not a hundred.
+        Assert.InRange(watches, 2, 6);
+    }
+
     [Fact]
     public async Task A_helm_failure_fails_with_helms_output_and_removes_the_namespace()
     {

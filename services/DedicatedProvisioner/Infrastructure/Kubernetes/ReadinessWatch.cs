@@ -11,7 +11,8 @@ public sealed record ReadinessResult(bool Ready, string LastSeen);
 /// <summary>
 /// Waits for one named object to become ready by watching, not by sleeping between polls: list first (it may already
 /// be ready) and watch from the list's resourceVersion. A watch the server closes is reopened from the last version
-/// seen; a 410 Gone (that version is too old) lists again. Gives up at the deadline and says what it saw last.
+/// seen; a 410 Gone (that version is too old) lists again; a broken or failing watch is reopened with a backoff. Gives
+/// up at the deadline and says what it saw last.
 /// </summary>
 public static class ReadinessWatch
 {
@@ -31,6 +32,7 @@ public static class ReadinessWatch
         var lastSeen = "not created yet";
         string? resourceVersion = null;
         var relist = true;
+        var failures = 0;
         try
         {
             while (true)
@@ -55,10 +57,13 @@ public static class ReadinessWatch
                 }
 
                 var gone = false;
+                var broken = false;
+                var sawEvent = false;
                 try
                 {
-                    await foreach (var (type, item) in watch(resourceVersion, error => gone |= IsGone(error), token).WithCancellation(token))
+                    await foreach (var (type, item) in watch(resourceVersion, error => { gone |= IsGone(error); broken |= !IsGone(error); }, token).WithCancellation(token))
                     {
+                        sawEvent = true;
                         resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
                         if (type is WatchEventType.Deleted)
                         {
@@ -85,10 +90,17 @@ public static class ReadinessWatch
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException && !token.IsCancellationRequested)
                 {
-                    // The connection dropped: reopen after a breath rather than spinning against a restarting API server.
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), clock, token);
+                    broken = true;
                 }
                 relist |= gone;
+                // A dropped connection, an ERROR event other than 410 (the API server overloaded or restarting), or a
+                // watch that ends before telling anything: reopen after a growing pause, never in a hot loop.
+                failures = sawEvent ? 0 : failures;
+                if (broken || (!gone && !sawEvent))
+                {
+                    failures++;
+                    await Task.Delay(Backoff(failures), clock, token);
+                }
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -96,6 +108,9 @@ public static class ReadinessWatch
             return new ReadinessResult(false, lastSeen);
         }
     }
+
+    /// <summary>250 ms after the first failed watch in a row, doubling to at most 5 s.</summary>
+    public static TimeSpan Backoff(int failures) => TimeSpan.FromMilliseconds(Math.Min(5000, 250 * (1 << Math.Min(failures - 1, 5))));
 
     static bool IsGone(Exception error) =>
         error is KubernetesException { Status.Code: (int)HttpStatusCode.Gone }
