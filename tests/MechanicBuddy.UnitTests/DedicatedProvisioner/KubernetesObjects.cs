@@ -13,7 +13,8 @@ public static class KubernetesObjects
         ["spec"] = new JsonObject { ["replicas"] = replicas },
         ["status"] = new JsonObject
         {
-            ["observedGeneration"] = observed, ["replicas"] = replicas, ["updatedReplicas"] = ready, ["readyReplicas"] = ready, ["availableReplicas"] = ready,
+            // Every pod of the new version, "ready" of them ready: the usual shape while new pods start.
+            ["observedGeneration"] = observed, ["replicas"] = replicas, ["updatedReplicas"] = replicas, ["readyReplicas"] = ready, ["availableReplicas"] = ready,
         },
     };
 

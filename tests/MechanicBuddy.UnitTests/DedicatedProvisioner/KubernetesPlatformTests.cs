@@ -302,6 +302,36 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Equal(1, _api.Requests.Count(r => r.Contains("/clusters?fieldSelector", StringComparison.Ordinal) && r.Contains("watch=false", StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// As `kubectl rollout status` judges it: an old replica still running means the old version still answers, and a
+    /// rollout the controller gave up on (ProgressDeadlineExceeded) is reported as stalled at once, not after the timeout.
+    /// </summary>
+    [Fact]
+    public async Task Old_replicas_still_running_are_not_ready_and_a_stalled_rollout_is_named()
+    {
+        var platform = Platform(readyTimeoutSeconds: 1);
+        var plan = Plan();
+        var ns = plan.Names.DedicatedNamespace;
+        ReleaseObjects(plan);
+        var api = Deployment("api", 2, 2);
+        api["status"]!["replicas"] = 3;
+        _api.Put("deployments", ns, api);
+        var web = Deployment("web", 2, 1);
+        web["status"]!["conditions"] = new JsonArray(new JsonObject
+        {
+            ["type"] = "Progressing", ["status"] = "False", ["reason"] = "ProgressDeadlineExceeded",
+            ["message"] = "ReplicaSet \"web-7d9f\" has timed out progressing.",
+        });
+        _api.Put("deployments", ns, web);
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        var done = Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        Assert.StartsWith("WaitForApi: deployment api: 2/2 replicas ready, 1 old still running after", done.Warnings[0], StringComparison.Ordinal);
+        Assert.Equal("WaitForWeb: deployment web: rollout stalled (ProgressDeadlineExceeded): ReplicaSet \"web-7d9f\" has timed out progressing.; continuing (non-critical)",
+            done.Warnings[1]);
+    }
+
     [Fact]
     public async Task An_api_or_web_timeout_is_a_warning_and_provisioning_continues()
     {

@@ -131,7 +131,7 @@ public sealed class KubernetesPlatform(
                 token => client.AppsV1.ListNamespacedDeploymentAsync(ns, fieldSelector: $"metadata.name={deployment}", cancellationToken: token),
                 (version, onError, token) => client.AppsV1.WatchListNamespacedDeploymentAsync(ns, fieldSelector: $"metadata.name={deployment}",
                     resourceVersion: version, onError: onError, cancellationToken: token),
-                ReadinessWatch.IsReady, ReadinessWatch.Describe, ReadyTimeout, steps.Clock, cancellationToken);
+                ReadinessWatch.IsReady, ReadinessWatch.Describe, ReadyTimeout, steps.Clock, cancellationToken, stalled: ReadinessWatch.Stalled);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -142,7 +142,9 @@ public sealed class KubernetesPlatform(
             await onProgress(steps.Progress(step, ProvisioningProgress.Completed, $"deployment {deployment}: {result.LastSeen}"));
             return;
         }
-        var warning = $"deployment {deployment}: {result.LastSeen} after {ReadyTimeout.TotalMinutes:0.#} min; continuing (non-critical)";
+        var warning = result.Stalled
+            ? $"deployment {deployment}: {result.LastSeen}; continuing (non-critical)"
+            : $"deployment {deployment}: {result.LastSeen} after {ReadyTimeout.TotalMinutes:0.#} min; continuing (non-critical)";
         warnings.Add($"{step}: {warning}");
         await onProgress(steps.Progress(step, ProvisioningProgress.Warning, warning));
     }

@@ -5,8 +5,8 @@ using k8s.Models;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 
-/// <summary>What a readiness wait saw: whether the object became ready, and its last state in words.</summary>
-public sealed record ReadinessResult(bool Ready, string LastSeen);
+/// <summary>What a readiness wait saw: whether the object became ready, its last state in words, and whether it stalled (gave up before the deadline).</summary>
+public sealed record ReadinessResult(bool Ready, string LastSeen, bool Stalled = false);
 
 /// <summary>
 /// Waits for one named object to become ready by watching, not by sleeping between polls: list first (it may already
@@ -19,10 +19,12 @@ public static class ReadinessWatch
     /// <param name="readyWhenAbsent">Wait for the object to disappear instead (a deleted namespace).</param>
     /// <param name="list">Lists the named object (a field selector on its name).</param>
     /// <param name="watch">Watches it from a resourceVersion, reporting stream errors (a 410 Status event) to the callback.</param>
+    /// <param name="stalled">Why the object will not become ready however long one waits, if so: the wait ends then, not ready.</param>
     public static async Task<ReadinessResult> WaitAsync<T, TList>(
         Func<CancellationToken, Task<TList>> list,
         Func<string?, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
-        Func<T, bool> isReady, Func<T, string> describe, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken, bool readyWhenAbsent = false)
+        Func<T, bool> isReady, Func<T, string> describe, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken, bool readyWhenAbsent = false,
+        Func<T, string?>? stalled = null)
         where T : IKubernetesObject<V1ObjectMeta>
         where TList : IKubernetesObject<V1ListMeta>, IItems<T>
     {
@@ -50,6 +52,10 @@ public static class ReadinessWatch
                         if (isReady(item))
                         {
                             return new ReadinessResult(true, lastSeen);
+                        }
+                        if (stalled?.Invoke(item) is { } reason)
+                        {
+                            return new ReadinessResult(false, reason, Stalled: true);
                         }
                     }
                     resourceVersion = listed.Metadata?.ResourceVersion;
@@ -80,6 +86,10 @@ public static class ReadinessWatch
                             if (isReady(item))
                             {
                                 return new ReadinessResult(true, lastSeen);
+                            }
+                            if (stalled?.Invoke(item) is { } reason)
+                            {
+                                return new ReadinessResult(false, reason, Stalled: true);
                             }
                         }
                     }
@@ -116,15 +126,31 @@ public static class ReadinessWatch
         error is KubernetesException { Status.Code: (int)HttpStatusCode.Gone }
         || error is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone };
 
-    /// <summary>The apps/v1 rule: the controller saw the latest spec, and every replica is updated, available and ready.</summary>
+    /// <summary>
+    /// The rule `kubectl rollout status` applies: the controller saw the latest spec, every replica is updated, available
+    /// and ready, and no old replica is left (status.replicas counts old and new pods; terminating ones are counted
+    /// apart), so the old version no longer answers.
+    /// </summary>
     public static bool IsReady(V1Deployment deployment)
     {
         var wanted = deployment.Spec?.Replicas ?? 1;
         var status = deployment.Status;
         return status is not null && (status.ObservedGeneration ?? 0) >= (deployment.Metadata?.Generation ?? 0)
-            && (status.UpdatedReplicas ?? 0) == wanted && (status.AvailableReplicas ?? 0) == wanted && (status.ReadyReplicas ?? 0) == wanted;
+            && (status.UpdatedReplicas ?? 0) == wanted && (status.AvailableReplicas ?? 0) == wanted && (status.ReadyReplicas ?? 0) == wanted
+            && (status.Replicas ?? 0) == wanted && (status.TerminatingReplicas ?? 0) == 0;
     }
 
-    public static string Describe(V1Deployment deployment) =>
-        $"{deployment.Status?.ReadyReplicas ?? 0}/{deployment.Spec?.Replicas ?? 1} replicas ready";
+    /// <summary>A rollout the controller gave up on (Progressing False, ProgressDeadlineExceeded): waiting longer shows nothing new.</summary>
+    public static string? Stalled(V1Deployment deployment) =>
+        deployment.Status?.Conditions?.FirstOrDefault(c => c.Type == "Progressing" && c.Status == "False" && c.Reason == "ProgressDeadlineExceeded") is { } stalled
+        && (deployment.Status.ObservedGeneration ?? 0) >= (deployment.Metadata?.Generation ?? 0)
+            ? $"rollout stalled (ProgressDeadlineExceeded): {stalled.Message}"
+            : null;
+
+    public static string Describe(V1Deployment deployment)
+    {
+        var status = deployment.Status;
+        var old = (status?.Replicas ?? 0) - (status?.UpdatedReplicas ?? 0) + (status?.TerminatingReplicas ?? 0);
+        return $"{status?.ReadyReplicas ?? 0}/{deployment.Spec?.Replicas ?? 1} replicas ready" + (old > 0 ? $", {old} old still running" : "");
+    }
 }
