@@ -128,36 +128,65 @@ public sealed partial class DeploymentFilesTests
         }
     }
 
+    /// <summary>
+    /// Cluster-wide, the platform role makes and removes tenant namespaces and their guard rails, and binds the tenant
+    /// role (what the provisioner does in TenantNamespaces); inside a tenant namespace, that role grants every call the
+    /// driver and helm make (helm's --wait reads ReplicaSets and claims). Nothing grants secrets cluster-wide.
+    /// </summary>
     [Fact]
-    public void The_platform_role_grants_every_call_the_kubernetes_driver_makes()
+    public void The_platform_roles_grant_every_call_the_kubernetes_driver_and_helm_make_and_secrets_only_per_tenant_namespace()
     {
-        var role = Load(Path.Combine(Root, "k8s", "platform", "10-rbac.yaml")).Select(d => (YamlMappingNode)d.RootNode)
-            .Single(d => ((YamlScalarNode)d.Children[new YamlScalarNode("kind")]).Value == "ClusterRole");
-        var rules = ((YamlSequenceNode)role.Children[new YamlScalarNode("rules")]).Cast<YamlMappingNode>()
-            .SelectMany(r => Strings(r, "apiGroups").SelectMany(g => Strings(r, "resources").Select(res => (Group: g, Resource: res, Verbs: Strings(r, "verbs")))))
+        var documents = Load(Path.Combine(Root, "k8s", "platform", "10-rbac.yaml")).Select(d => (YamlMappingNode)d.RootNode).ToList();
+        List<(string Group, string Resource, List<string> Verbs, List<string> Names)> Rules(string role) =>
+            ((YamlSequenceNode)documents.Single(d => Scalar(d, "kind") == "ClusterRole" && Scalar((YamlMappingNode)d.Children[new YamlScalarNode("metadata")], "name") == role)
+                .Children[new YamlScalarNode("rules")]).Cast<YamlMappingNode>()
+            .SelectMany(r => Strings(r, "apiGroups").SelectMany(g => Strings(r, "resources").Select(res =>
+                (Group: g, Resource: res, Verbs: Strings(r, "verbs"), Names: r.Children.ContainsKey(new YamlScalarNode("resourceNames")) ? Strings(r, "resourceNames") : []))))
             .ToList();
-        bool Allows(string group, string resource, string verb) =>
-            rules.Any(r => r.Group == group && (r.Resource == resource || r.Resource == "*") && (r.Verbs.Contains(verb) || r.Verbs.Contains("*")));
+        var cluster = Rules("mechanicbuddy-mgmt");
+        var tenant = Rules("mechanicbuddy-tenant");
+        static bool Allows(List<(string Group, string Resource, List<string> Verbs, List<string> Names)> rules, string group, string resource, string verb, string? name = null) =>
+            rules.Any(r => r.Group == group && (r.Resource == resource || r.Resource == "*") && (r.Verbs.Contains(verb) || r.Verbs.Contains("*"))
+                && (r.Names.Count == 0 || (name is not null && r.Names.Contains(name))));
 
-        (string Group, string Resource, string Verb)[] used =
+        (string Group, string Resource, string Verb)[] clusterCalls =
         [
             ("", "namespaces", "get"), ("", "namespaces", "create"), ("", "namespaces", "patch"), ("", "namespaces", "delete"),
             ("", "namespaces", "list"), ("", "namespaces", "watch"),
             ("", "resourcequotas", "create"), ("", "resourcequotas", "update"), ("", "limitranges", "create"), ("", "limitranges", "update"),
             ("networking.k8s.io", "networkpolicies", "create"), ("networking.k8s.io", "networkpolicies", "update"),
+            ("rbac.authorization.k8s.io", "rolebindings", "create"), ("rbac.authorization.k8s.io", "rolebindings", "update"),
+        ];
+        (string Group, string Resource, string Verb)[] tenantCalls =
+        [
             ("postgresql.cnpg.io", "clusters", "list"), ("postgresql.cnpg.io", "clusters", "watch"),
             ("apps", "deployments", "list"), ("apps", "deployments", "watch"), ("apps", "deployments", "patch"),
-            ("networking.k8s.io", "ingresses", "get"), ("cert-manager.io", "certificates", "get"),
-            // helm: release storage and the chart's objects.
-            ("", "secrets", "create"), ("", "secrets", "list"), ("", "secrets", "delete"), ("", "services", "create"),
+            ("networking.k8s.io", "ingresses", "get"), ("cert-manager.io", "certificates", "get"), ("", "secrets", "get"),
+            // helm: release storage, the chart's objects, and what --wait reads.
+            ("", "secrets", "create"), ("", "secrets", "list"), ("", "secrets", "delete"), ("", "services", "create"), ("", "services", "get"),
             ("apps", "deployments", "create"), ("networking.k8s.io", "ingresses", "create"), ("postgresql.cnpg.io", "scheduledbackups", "create"),
-            ("barmancloud.cnpg.io", "objectstores", "create"),
+            ("barmancloud.cnpg.io", "objectstores", "create"), ("apps", "replicasets", "list"), ("", "pods", "list"), ("", "persistentvolumeclaims", "get"),
         ];
-        var denied = used.Where(u => !Allows(u.Group, u.Resource, u.Verb)).ToList();
-        Assert.Empty(denied);
-        Assert.False(Allows("", "nodes", "get"));
-        Assert.False(Allows("rbac.authorization.k8s.io", "clusterroles", "create"));
+        Assert.DoesNotContain(clusterCalls, c => !Allows(cluster, c.Group, c.Resource, c.Verb));
+        Assert.DoesNotContain(tenantCalls, c => !Allows(tenant, c.Group, c.Resource, c.Verb));
+        Assert.True(Allows(cluster, "rbac.authorization.k8s.io", "clusterroles", "bind", "mechanicbuddy-tenant"));
+        Assert.False(Allows(cluster, "rbac.authorization.k8s.io", "clusterroles", "bind", "cluster-admin"));
+        Assert.False(Allows(cluster, "", "secrets", "get"));
+        Assert.False(Allows(cluster, "", "nodes", "get"));
+        Assert.False(Allows(cluster, "rbac.authorization.k8s.io", "clusterroles", "create"));
+        // The binding the provisioner makes names the role and the account of these manifests.
+        var options = new MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.KubernetesOptions();
+        Assert.Equal("mechanicbuddy-tenant", options.TenantClusterRole);
+        var account = documents.Single(d => Scalar(d, "kind") == "ServiceAccount").Children[new YamlScalarNode("metadata")];
+        Assert.Equal(options.ControlPlaneServiceAccount, Scalar((YamlMappingNode)account, "name"));
+        Assert.Equal(options.ControlPlaneNamespace, Scalar((YamlMappingNode)account, "namespace"));
+        // And the admission policy that keeps it to labelled namespaces names that account.
+        var admission = File.ReadAllText(Path.Combine(Root, "k8s", "platform", "15-admission.yaml"));
+        Assert.Contains($"system:serviceaccount:{options.ControlPlaneNamespace}:{options.ControlPlaneServiceAccount}", admission, StringComparison.Ordinal);
     }
+
+    static string? Scalar(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : null;
 
     static List<string> Strings(YamlMappingNode node, string key) =>
         ((YamlSequenceNode)node.Children[new YamlScalarNode(key)]).Cast<YamlScalarNode>().Select(s => s.Value!).ToList();

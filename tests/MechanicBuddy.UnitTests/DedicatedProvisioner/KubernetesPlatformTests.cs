@@ -141,6 +141,7 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         {
             $"GET /api/v1/namespaces/{ns}",
             "POST /api/v1/namespaces",
+            $"POST /apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings",
             $"POST /api/v1/namespaces/{ns}/resourcequotas",
             $"POST /api/v1/namespaces/{ns}/limitranges",
             $"POST /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies",
@@ -169,6 +170,14 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Contains("\"kubernetes.io/metadata.name\":\"ingress-nginx\"", policyJson, StringComparison.Ordinal);
         Assert.Contains("\"kubernetes.io/metadata.name\":\"cnpg-system\"", policyJson, StringComparison.Ordinal);
         Assert.Contains("\"app.kubernetes.io/name\":\"cloudnative-pg\"", policyJson, StringComparison.Ordinal);
+        // The control plane (a tier change's data move) reaches PostgreSQL, and only that port.
+        var fromControlPlane = policy["ingress"]!.AsArray().Single(r => r!["from"]![0]!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]?.GetValue<string>() == "mechanicbuddy-system")!;
+        Assert.Equal([5432], fromControlPlane["ports"]!.AsArray().Select(p => p!["port"]!.GetValue<int>()));
+        // The control plane's rights in this namespace: the tenant role, bound here only.
+        var binding = bodies.Single(b => b.Request.EndsWith("/rolebindings", StringComparison.Ordinal)).Body;
+        Assert.Equal(("ClusterRole", "mechanicbuddy-tenant"), (binding["roleRef"]!["kind"]!.GetValue<string>(), binding["roleRef"]!["name"]!.GetValue<string>()));
+        Assert.Equal(("ServiceAccount", "mechanicbuddy-mgmt", "mechanicbuddy-system"),
+            (binding["subjects"]![0]!["kind"]!.GetValue<string>(), binding["subjects"]![0]!["name"]!.GetValue<string>(), binding["subjects"]![0]!["namespace"]!.GetValue<string>()));
 
         // helm: status (pending check), then upgrade --install with a values file carrying the tier.
         Assert.Equal($"status {ns} -n {ns} -o json --kube-apiserver {_api.Url.ToString().TrimEnd('/')}", _helm.Calls[0]);

@@ -44,6 +44,20 @@ public sealed class KubernetesOptions
     [Required]
     public string CnpgOperatorNamespace { get; set; } = "cnpg-system";
 
+    /// <summary>
+    /// Where the control plane runs (k8s/platform): its pods reach each tenant's PostgreSQL (a tier change's data move)
+    /// through the tenant's NetworkPolicy, and its service account gets the tenant role in each tenant namespace only.
+    /// </summary>
+    [Required]
+    public string ControlPlaneNamespace { get; set; } = "mechanicbuddy-system";
+
+    [Required]
+    public string ControlPlaneServiceAccount { get; set; } = "mechanicbuddy-mgmt";
+
+    /// <summary>The ClusterRole (k8s/platform/10-rbac.yaml) bound in each tenant namespace, never cluster-wide: secrets, services, the chart's objects.</summary>
+    [Required]
+    public string TenantClusterRole { get; set; } = "mechanicbuddy-tenant";
+
     [Required]
     public string IngressClassName { get; set; } = "nginx";
 

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 
 /// <summary>
-/// The tenant's namespace and its guard rails: labels, a ResourceQuota sized from the tier (with a LimitRange so pods
-/// without requests are still admitted) and a default-deny NetworkPolicy that lets in only the ingress controller, the
-/// namespace itself and the CloudNativePG operator. Every call is create-or-replace, so a re-run converges.
+/// The tenant's namespace and its guard rails: labels, the control plane's RoleBinding (its rights here and only here),
+/// a ResourceQuota sized from the tier (with a LimitRange so pods without requests are still admitted) and a
+/// default-deny NetworkPolicy that lets in only the ingress controller, the namespace itself, the control plane (to
+/// PostgreSQL) and the CloudNativePG operator. Every call is create-or-replace, so a re-run converges.
 /// </summary>
 public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOptions> options, TimeProvider clock)
 {
@@ -23,6 +24,7 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
     public const string QuotaName = "tenant-quota";
     public const string LimitRangeName = "tenant-defaults";
     public const string NetworkPolicyName = "default-deny-ingress";
+    public const string RoleBindingName = "mechanicbuddy-mgmt";
 
     KubernetesOptions Kube => options.Value;
 
@@ -67,6 +69,10 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
         }
 
         var ns = names.DedicatedNamespace;
+        // First, so that helm (and the provisioner's own reads of the tenant's secrets) may work in this namespace.
+        await CreateOrReplaceAsync(
+            () => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(RoleBinding(), ns, cancellationToken: cancellationToken),
+            () => client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(RoleBinding(), RoleBindingName, ns, cancellationToken: cancellationToken));
         await CreateOrReplaceAsync(
             () => client.CoreV1.CreateNamespacedResourceQuotaAsync(Quota(limits), ns, cancellationToken: cancellationToken),
             () => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(Quota(limits), QuotaName, ns, cancellationToken: cancellationToken));
@@ -163,6 +169,18 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
         };
     }
 
+    /// <summary>
+    /// The control plane's rights in this namespace only (secrets, services, the chart's objects): Kubernetes RBAC cannot
+    /// select namespaces by label, so instead of granting them cluster-wide the platform role may bind this one ClusterRole
+    /// (the bind verb on it), and does so in each tenant namespace it makes.
+    /// </summary>
+    public V1RoleBinding RoleBinding() => new()
+    {
+        Metadata = new V1ObjectMeta { Name = RoleBindingName },
+        RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = Kube.TenantClusterRole },
+        Subjects = [new Rbacv1Subject { Kind = "ServiceAccount", Name = Kube.ControlPlaneServiceAccount, NamespaceProperty = Kube.ControlPlaneNamespace }],
+    };
+
     public static V1LimitRange LimitRange() => new()
     {
         Metadata = new V1ObjectMeta { Name = LimitRangeName },
@@ -193,6 +211,12 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
                 new V1NetworkPolicyIngressRule
                 {
                     FromProperty = [new V1NetworkPolicyPeer { NamespaceSelector = NamespaceNamed(Kube.IngressControllerNamespace) }],
+                },
+                // The control plane reaches the tenant's PostgreSQL only (a tier change's copy and verify, its DDL).
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty = [new V1NetworkPolicyPeer { NamespaceSelector = NamespaceNamed(Kube.ControlPlaneNamespace) }],
+                    Ports = [new V1NetworkPolicyPort { Port = 5432, Protocol = "TCP" }],
                 },
                 new V1NetworkPolicyIngressRule
                 {
