@@ -161,8 +161,9 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Equal(("professional", "mechanicbuddy", plan.Names.TenantId),
             (labels["tier"]!.GetValue<string>(), labels["managed-by"]!.GetValue<string>(), labels["mechanicbuddy.app/tenant-id"]!.GetValue<string>()));
         var hard = bodies.Single(b => b.Request.EndsWith("/resourcequotas", StringComparison.Ordinal)).Body["spec"]!["hard"]!;
-        // 1×2Gi + 2×1Gi + 2×512Mi = 5Gi requested, twice that as the limit; 50Gi × 1.25 of storage.
-        Assert.Equal(("5Gi", "10Gi", "64000Mi"),
+        // 1×2Gi + 2×1Gi + 2×512Mi = 5Gi at rest, + 1Gi and 512Mi surge pods, 64Mi solver, 128Mi backup sidecar = 6848Mi
+        // requested, twice that as the limit; 50Gi × 1.25 of storage.
+        Assert.Equal(("6848Mi", "13696Mi", "64000Mi"),
             (hard["requests.memory"]!.GetValue<string>(), hard["limits.memory"]!.GetValue<string>(), hard["requests.storage"]!.GetValue<string>()));
         var policy = bodies.Single(b => b.Request.EndsWith("/networkpolicies", StringComparison.Ordinal)).Body["spec"]!;
         Assert.Equal("Ingress", policy["policyTypes"]![0]!.GetValue<string>());
@@ -197,6 +198,37 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Equal(plan.Names.TenantId, At(values, "tenant.id"));
         Assert.DoesNotContain(_helm.LastValues!, Directory.GetFiles(Path.GetTempPath(), "mechanicbuddy-*.yaml").Select(File.ReadAllText));
     }
+
+    /// <summary>
+    /// Quota admission refuses a pod (403 "exceeded quota") once the namespace's requests would pass the quota. The
+    /// busiest moment: an upgrade's surge pods (maxSurge as the chart sets it) while a certificate's HTTP-01 solver runs,
+    /// each instance's backup sidecar defaulted by the LimitRange, and a replica's join job.
+    /// </summary>
+    [Theory]
+    [InlineData("professional")]
+    [InlineData("enterprise")]
+    public void The_quota_admits_a_rolling_update_a_certificate_solver_backup_sidecars_and_a_join_job(string tier)
+    {
+        var limits = new ProvisioningOptions().TierResourceLimits[tier];
+        static long Bytes(string quantity) => (long)new k8s.Models.ResourceQuantity(quantity).ToDecimal();
+        int Surge(string template) => int.Parse(File.ReadAllLines(Path.Combine(RepositoryRoot(), "k8s", "charts", "mechanicbuddy-tenant", "templates", template))
+            .Single(l => l.Trim().StartsWith("maxSurge:", StringComparison.Ordinal)).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var busiest = (limits.ApiReplicas + Surge("api-deployment.yaml")) * Bytes(limits.ApiMemory)
+            + (limits.WebReplicas + Surge("web-deployment.yaml")) * Bytes(limits.WebMemory)
+            + limits.PostgresInstances * Bytes(limits.PostgresMemory)
+            + Bytes("64Mi")
+            + (limits.BackupEnabled ? limits.PostgresInstances * Bytes(TenantNamespacesLimitRangeRequest()) : 0)
+            + (limits.PostgresInstances > 1 ? Bytes(limits.PostgresMemory) : 0);
+
+        var hard = MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.TenantNamespaces.Quota(limits).Spec.Hard;
+
+        Assert.True(Bytes(hard["requests.memory"].ToString()) >= busiest, $"{tier}: quota {hard["requests.memory"]} < {busiest >> 20}Mi at the busiest moment");
+        Assert.True(Bytes(hard["limits.memory"].ToString()) >= busiest);
+    }
+
+    /// <summary>The memory request the LimitRange gives a container without one, read from the LimitRange itself.</summary>
+    static string TenantNamespacesLimitRangeRequest() =>
+        MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.TenantNamespaces.LimitRange().Spec.Limits[0].DefaultRequest["memory"].ToString();
 
     [Fact]
     public async Task A_watch_the_server_closes_is_reopened_from_the_last_version_seen()

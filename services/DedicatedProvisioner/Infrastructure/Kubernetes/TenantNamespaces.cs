@@ -143,13 +143,24 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
         }
     }
 
+    /// <summary>Memory cert-manager's HTTP-01 solver pod requests (its default) while a certificate is issued.</summary>
+    public const string SolverMemory = "64Mi";
+    /// <summary>What the LimitRange gives a container that states no request (a backup sidecar CloudNativePG's plugin adds).</summary>
+    public const string DefaultedRequestMemory = "128Mi";
+
     /// <summary>
-    /// Room for the tier's pods at their limits, twice over for memory (a rolling update runs old and new pods side by
-    /// side, and CloudNativePG runs join/backup jobs), and the database volumes with a quarter spare for WAL growth.
+    /// Requests for the worst moment of the tenant's life, not its quiet one: every pod at its limit, plus the surge
+    /// pod of each rolling update (the chart's maxSurge 1 for API and Web), cert-manager's HTTP-01 solver, the backup
+    /// sidecar of each PostgreSQL instance (defaulted by the LimitRange), and, with replicas, the join job of a new
+    /// instance (it runs with the instance's resources). Limits are twice that; the database volumes get a quarter
+    /// spare for WAL growth. A quota without that room answers the surge pod 403 "exceeded quota" and the update stalls.
     /// </summary>
     public static V1ResourceQuota Quota(TierResourceLimits limits)
     {
-        var memory = limits.PostgresInstances * Bytes(limits.PostgresMemory) + limits.ApiReplicas * Bytes(limits.ApiMemory) + limits.WebReplicas * Bytes(limits.WebMemory);
+        var steady = limits.PostgresInstances * Bytes(limits.PostgresMemory) + limits.ApiReplicas * Bytes(limits.ApiMemory) + limits.WebReplicas * Bytes(limits.WebMemory);
+        var memory = steady + Bytes(limits.ApiMemory) + Bytes(limits.WebMemory) + Bytes(SolverMemory)
+            + (limits.BackupEnabled ? limits.PostgresInstances * Bytes(DefaultedRequestMemory) : 0)
+            + (limits.PostgresInstances > 1 ? Bytes(limits.PostgresMemory) : 0);
         var storage = limits.PostgresInstances * Bytes(limits.PostgresStorage) * 5 / 4;
         var pods = (limits.PostgresInstances + limits.ApiReplicas + limits.WebReplicas) * 2 + 2;
         return new V1ResourceQuota
