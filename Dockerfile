@@ -18,6 +18,9 @@ WORKDIR /app
 COPY --from=build /app .
 COPY k8s/charts /app/charts
 ENV SERVICE_DLL=MechanicBuddy.${SERVICE}.dll ASPNETCORE_URLS=http://+:8080
+# The state directories docker-compose mounts volumes on, the app user's: a named volume starts as a copy of them.
+RUN mkdir -p /var/lib/mechanicbuddy/secrets /var/lib/mechanicbuddy/dedicated-secrets /var/lib/mechanicbuddy/tenants /var/lib/mechanicbuddy/inbox \
+    && chown -R app:app /var/lib/mechanicbuddy
 USER app
 EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$SERVICE_DLL\""]

@@ -212,4 +212,36 @@ public sealed partial class DeploymentFilesTests
             Assert.Equal("unless-stopped", ((YamlScalarNode)definition.Children[new YamlScalarNode("restart")]).Value);
         }
     }
+
+    /// <summary>
+    /// What a service needs to start and find the others (keys, service URLs, its inbox), as scripts/services.sh gives
+    /// them on a single host, docker-compose gives too; and every directory compose mounts a volume on is one the
+    /// Dockerfile makes for the image's non-root user (a named volume copies that ownership; a missing one is root's).
+    /// </summary>
+    [Fact]
+    public void Docker_compose_gives_every_key_and_address_a_service_starts_with_on_volumes_its_user_can_write()
+    {
+        var exported = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Root, "scripts", "services.sh")), @"\b([A-Z][A-Za-z]+(?:__[A-Za-z]+)+)=")
+            .Select(m => m.Groups[1].Value)
+            .Where(k => k.EndsWith("__ApiKey", StringComparison.Ordinal) || k.EndsWith("__BaseUrl", StringComparison.Ordinal)
+                || k is "Auth__SigningKey" or "Inbox__Directory" or "Secrets__Directory")
+            .ToHashSet();
+        var compose = (YamlMappingNode)Load(Path.Combine(Root, "docker-compose.yml"))[0].RootNode;
+        var shared = ((YamlMappingNode)compose.Children[new YamlScalarNode("x-service-env")]).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value!).ToHashSet();
+
+        Assert.True(exported.Count >= 10, string.Join(", ", exported));
+        Assert.Empty(exported.Except(shared));
+
+        var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        var services = (YamlMappingNode)compose.Children[new YamlScalarNode("services")];
+        var mounts = services.Children
+            .Where(s => ((YamlScalarNode)s.Key).Value is "gateway" or "tenant-registry" or "shared-tier-provisioner" or "dedicated-provisioner")
+            .Select(s => (YamlMappingNode)s.Value)
+            .Where(s => s.Children.ContainsKey(new YamlScalarNode("volumes")))
+            .SelectMany(s => ((YamlSequenceNode)s.Children[new YamlScalarNode("volumes")]).Cast<YamlScalarNode>().Select(v => v.Value!.Split(':')[1]))
+            .ToList();
+        Assert.NotEmpty(mounts);
+        Assert.All(mounts, path => Assert.Contains(path, dockerfile, StringComparison.Ordinal));
+        Assert.Contains("chown -R app:app /var/lib/mechanicbuddy", dockerfile, StringComparison.Ordinal);
+    }
 }
