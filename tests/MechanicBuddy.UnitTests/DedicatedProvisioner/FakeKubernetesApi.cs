@@ -27,8 +27,11 @@ public abstract record WatchStep
 /// The slice of the Kubernetes API the DedicatedProvisioner uses, served on the real paths with the real JSON shapes:
 /// namespaces (cluster scope), namespaced resources under /api/v1 and /apis/{group}/{version}, list with
 /// fieldSelector=metadata.name=…, watch streams of newline-delimited events, Status bodies for errors (404 NotFound,
-/// 409 AlreadyExists, 410 Expired), merge patches, and resourceVersions that grow with every write. Watches follow
-/// a script per object; an unscripted watch stays open until the client goes.
+/// 409 AlreadyExists, 410 Expired), merge patches, and resourceVersions that grow with every write. A deleted
+/// namespace stays Terminating (deletionTimestamp set) for <see cref="NamespaceTermination"/> while its content goes:
+/// creating it again answers 409 "object is being deleted", creating anything in it 403 NamespaceTerminating, as the
+/// namespace lifecycle admission does. Watches follow a script per object; an unscripted watch stays open until the
+/// client goes, and reports the object's removal with a DELETED event.
 /// </summary>
 public sealed class FakeKubernetesApi : IAsyncDisposable
 {
@@ -36,6 +39,15 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     long _resourceVersion = 100;
     readonly ConcurrentDictionary<string, JsonObject> _objects = new();
     readonly ConcurrentDictionary<string, ConcurrentQueue<WatchStep[]>> _scripts = new();
+
+    readonly ConcurrentDictionary<string, TaskCompletionSource> _removals = new();
+    readonly ConcurrentDictionary<string, bool> _hiddenOnce = new();
+
+    /// <summary>How long a deleted namespace stays Terminating before it is gone.</summary>
+    public TimeSpan NamespaceTermination { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The next GET of this object answers 404, as a read made just before another client created it would.</summary>
+    public void HideOnce(string resource, string? ns, string name) => _hiddenOnce[Key(resource, ns, name)] = true;
 
     public ConcurrentQueue<string> Requests { get; } = new();
     public ConcurrentQueue<(string Request, JsonObject Body)> Bodies { get; } = new();
@@ -129,6 +141,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         switch (request.Method)
         {
             case "GET" when name is not null:
+                if (_hiddenOnce.TryRemove(Key(resource, ns, name), out _))
+                {
+                    await NotFoundAsync(context, resource, name);
+                    return;
+                }
                 if (Get(resource, ns, name) is { } found)
                 {
                     await context.Response.WriteAsJsonAsync(found);
@@ -151,14 +168,21 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                     await StatusAsync(context, 422, "Invalid", "metadata.name: Required value");
                     return;
                 }
-                if (Get(resource, ns, newName) is not null)
+                if (Get(resource, ns, newName) is { } taken)
                 {
-                    await StatusAsync(context, 409, "AlreadyExists", $"{resource} \"{newName}\" already exists", newName, resource);
+                    var deleting = taken["metadata"]?["deletionTimestamp"] is not null ? "object is being deleted: " : "";
+                    await StatusAsync(context, 409, "AlreadyExists", $"{deleting}{resource} \"{newName}\" already exists", newName, resource);
                     return;
                 }
                 if (resource != "namespaces" && (ns is null || Get("namespaces", null, ns) is null))
                 {
                     await NotFoundAsync(context, "namespaces", ns ?? "");
+                    return;
+                }
+                if (resource != "namespaces" && Get("namespaces", null, ns!)?["metadata"]?["deletionTimestamp"] is not null)
+                {
+                    await StatusAsync(context, 403, "Forbidden",
+                        $"{resource} \"{newName}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", newName, resource);
                     return;
                 }
                 Put(resource, ns, body);
@@ -189,25 +213,53 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 Stamp(target, ns);
                 await context.Response.WriteAsJsonAsync(target);
                 return;
+            case "DELETE" when name is not null && resource == "namespaces":
+                if (Get(resource, ns, name) is not { } terminating)
+                {
+                    await NotFoundAsync(context, resource, name);
+                    return;
+                }
+                if (terminating["metadata"]!["deletionTimestamp"] is null)
+                {
+                    terminating["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+                    terminating["status"] = new JsonObject { ["phase"] = "Terminating" };
+                    Stamp(terminating, null);
+                    foreach (var key in _objects.Keys.Where(k => k.Split('|')[1] == name))
+                    {
+                        _objects.TryRemove(key, out _);
+                    }
+                    // The namespace controller finishes later; until then the namespace is there, Terminating.
+                    _ = Task.Delay(NamespaceTermination).ContinueWith(_ => Remove(Key(resource, null, name)), TaskScheduler.Default);
+                }
+                await context.Response.WriteAsJsonAsync(terminating);
+                return;
             case "DELETE" when name is not null:
                 if (!_objects.TryRemove(Key(resource, ns, name), out var removed))
                 {
                     await NotFoundAsync(context, resource, name);
                     return;
                 }
-                if (resource == "namespaces")
-                {
-                    foreach (var key in _objects.Keys.Where(k => k.Split('|')[1] == name))
-                    {
-                        _objects.TryRemove(key, out _);
-                    }
-                    removed["status"] = new JsonObject { ["phase"] = "Terminating" };
-                }
+                Signal(Key(resource, ns, name));
                 await context.Response.WriteAsJsonAsync(removed);
                 return;
             default:
                 await StatusAsync(context, 405, "MethodNotAllowed", $"{request.Method} is not supported here");
                 return;
+        }
+    }
+
+    void Remove(string key)
+    {
+        _objects.TryRemove(key, out _);
+        Signal(key);
+    }
+
+    /// <summary>Wakes the open watches of an object that is gone.</summary>
+    void Signal(string key)
+    {
+        if (_removals.TryRemove(key, out var removal))
+        {
+            removal.TrySetResult();
         }
     }
 
@@ -302,10 +354,20 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
         if (steps.Length == 0 || steps[^1] is WatchStep.Event)
         {
-            // An unscripted or unfinished watch stays open, as the API server's does, until the client gives up.
+            // An unscripted or unfinished watch stays open, as the API server's does, until the client gives up or the
+            // object is gone (a DELETED event).
+            var key = Key(resource, resource == "namespaces" ? null : ns, name);
+            var removal = _removals.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (name.Length > 0 && !_objects.TryGetValue(key, out _))
+            {
+                Signal(key);
+            }
             try
             {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                await removal.Task.WaitAsync(context.RequestAborted);
+                var last = new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } };
+                Stamp(last, resource == "namespaces" ? null : ns);
+                await WriteLineAsync(context, new JsonObject { ["type"] = "DELETED", ["object"] = last });
             }
             catch (OperationCanceledException)
             {

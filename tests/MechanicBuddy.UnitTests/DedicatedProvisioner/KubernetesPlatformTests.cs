@@ -230,6 +230,35 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
     static string TenantNamespacesLimitRangeRequest() =>
         MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.TenantNamespaces.LimitRange().Spec.Limits[0].DefaultRequest["memory"].ToString();
 
+    /// <summary>
+    /// A retry right after a removal: the old namespace is still Terminating. Read just before its deletion began, the
+    /// create answers 409 "object is being deleted"; going on would meet 403 NamespaceTerminating on the first object.
+    /// The driver waits for the namespace to go (its watch's DELETED event) and creates it again.
+    /// </summary>
+    [Fact]
+    public async Task A_tenant_built_while_its_old_namespace_is_still_terminating_waits_for_it_instead_of_failing_403()
+    {
+        var platform = Platform();
+        var plan = Plan(customDomain: null);
+        var ns = plan.Names.DedicatedNamespace;
+        _api.NamespaceTermination = TimeSpan.FromSeconds(1);
+        _api.Put("namespaces", null, Namespace(ns, tenantLabel: plan.Names.TenantId));
+        using (var http = new HttpClient { BaseAddress = _api.Url })
+        {
+            (await http.DeleteAsync($"/api/v1/namespaces/{ns}")).EnsureSuccessStatusCode();
+        }
+        _api.HideOnce("namespaces", null, ns);
+        ReleaseObjects(plan);
+
+        var (outcome, _) = await RunAsync(platform, plan);
+
+        Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        var requests = _api.Requests.ToList();
+        Assert.Equal(2, requests.Count(r => r == "POST /api/v1/namespaces"));
+        Assert.Contains(requests, r => r.StartsWith("GET /api/v1/namespaces?", StringComparison.Ordinal) && r.Contains("watch=true", StringComparison.Ordinal));
+        Assert.Null(_api.Get("namespaces", null, ns)!["metadata"]!["deletionTimestamp"]);
+    }
+
     [Fact]
     public async Task A_watch_the_server_closes_is_reopened_from_the_last_version_seen()
     {

@@ -39,19 +39,22 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
             ["tier"] = tier,
             ["managed-by"] = ManagedBy,
         };
+        // A namespace being deleted (an earlier removal of this tenant) answers a create 409 "object is being deleted" and
+        // refuses any content with 403 until it is gone: wait for it, whether it is seen before the create or by it.
         var existing = await ReadAsync(names.DedicatedNamespace, cancellationToken);
-        if (existing is not null && existing.Status?.Phase == "Terminating")
+        for (var attempt = 0; existing is null || IsTerminating(existing); attempt++)
         {
-            // Left by an earlier removal of this tenant: creating objects in it would fail until it is gone.
-            await WaitUntilGoneAsync(names.DedicatedNamespace, TimeSpan.FromSeconds(Kube.NamespaceDeleteTimeoutSeconds), cancellationToken);
-            existing = null;
-        }
-        if (existing is null)
-        {
+            if (attempt > 2 || (existing is not null
+                    && !await WaitUntilGoneAsync(names.DedicatedNamespace, TimeSpan.FromSeconds(Kube.NamespaceDeleteTimeoutSeconds), cancellationToken)))
+            {
+                throw new InvalidOperationException($"namespace {names.DedicatedNamespace} is still being deleted (Terminating); retry once it is gone");
+            }
             try
             {
                 await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = names.DedicatedNamespace, Labels = labels } },
                     cancellationToken: cancellationToken);
+                existing = null;
+                break;
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
             {
@@ -83,6 +86,8 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
             () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, cancellationToken: cancellationToken),
             () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, cancellationToken: cancellationToken));
     }
+
+    static bool IsTerminating(V1Namespace ns) => ns.Metadata?.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating";
 
     public static bool BelongsTo(V1Namespace ns, string tenantId) =>
         ns.Metadata?.Labels?.TryGetValue(TenantLabel, out var owner) == true && owner == tenantId;
