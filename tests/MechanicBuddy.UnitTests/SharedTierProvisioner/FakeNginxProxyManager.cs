@@ -240,8 +240,9 @@ public sealed class FakeNginxProxyManager : IAsyncDisposable
                 await Error(context, 400, "data.domain_names should have between 1 and 100 unique items");
                 return true;
             }
-            var taken = names.FirstOrDefault(n => RedirectionAndDeadHostDomains.Contains(n)
-                || Hosts.Any(h => h.Key != id && ((JsonArray)h.Value["domain_names"]!).Any(d => d!.GetValue<string>() == n)));
+            // NPM compares domains without regard to case.
+            var taken = names.FirstOrDefault(n => RedirectionAndDeadHostDomains.Contains(n, StringComparer.OrdinalIgnoreCase)
+                || Hosts.Any(h => h.Key != id && ((JsonArray)h.Value["domain_names"]!).Any(d => string.Equals(d!.GetValue<string>(), n, StringComparison.OrdinalIgnoreCase))));
             if (taken is not null)
             {
                 await Error(context, 400, $"{taken} is already in use");
