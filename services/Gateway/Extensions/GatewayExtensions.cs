@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
@@ -30,9 +31,10 @@ public static class GatewayExtensions
         }));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<GatewayLimitsOptions>().Bind(builder.Configuration.GetSection(GatewayLimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        var limits = builder.Configuration.GetSection(GatewayLimitsOptions.Section).Get<GatewayLimitsOptions>() ?? new GatewayLimitsOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
-        builder.Services.AddSignupRateLimit(limits);
+        // Kestrel and the rate limiter take the bound, validated limits, not a second read of the section.
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<GatewayLimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
+        builder.Services.AddSignupRateLimit();
         builder.Services.AddSingleton<TenantCompletionNotifier>();
         builder.Services.AddSingleton<InventorySources>();
         builder.Services.AddHttpClient(nameof(InventorySources), c => c.Timeout = TimeSpan.FromSeconds(15));
