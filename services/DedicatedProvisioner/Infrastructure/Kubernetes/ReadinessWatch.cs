@@ -35,6 +35,16 @@ public static class ReadinessWatch
         string? resourceVersion = null;
         var relist = true;
         var failures = 0;
+        // What one sighting of the object decides: ready, stalled, or nothing yet (it is then the last thing seen).
+        ReadinessResult? Judge(T item)
+        {
+            lastSeen = describe(item);
+            if (isReady(item))
+            {
+                return new ReadinessResult(true, lastSeen);
+            }
+            return stalled?.Invoke(item) is { } reason ? new ReadinessResult(false, reason, Stalled: true) : null;
+        }
         try
         {
             while (true)
@@ -48,14 +58,9 @@ public static class ReadinessWatch
                     }
                     foreach (var item in listed.Items)
                     {
-                        lastSeen = describe(item);
-                        if (isReady(item))
+                        if (Judge(item) is { } verdict)
                         {
-                            return new ReadinessResult(true, lastSeen);
-                        }
-                        if (stalled?.Invoke(item) is { } reason)
-                        {
-                            return new ReadinessResult(false, reason, Stalled: true);
+                            return verdict;
                         }
                     }
                     resourceVersion = listed.Metadata?.ResourceVersion;
@@ -67,7 +72,7 @@ public static class ReadinessWatch
                 var sawEvent = false;
                 try
                 {
-                    await foreach (var (type, item) in watch(resourceVersion, error => { gone |= IsGone(error); broken |= !IsGone(error); }, token).WithCancellation(token))
+                    await foreach (var (type, item) in watch(resourceVersion, error => { var isGone = IsGone(error); gone |= isGone; broken |= !isGone; }, token).WithCancellation(token))
                     {
                         sawEvent = true;
                         resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
@@ -80,17 +85,9 @@ public static class ReadinessWatch
                             }
                             continue;
                         }
-                        if (type is WatchEventType.Added or WatchEventType.Modified)
+                        if (type is WatchEventType.Added or WatchEventType.Modified && Judge(item) is { } verdict)
                         {
-                            lastSeen = describe(item);
-                            if (isReady(item))
-                            {
-                                return new ReadinessResult(true, lastSeen);
-                            }
-                            if (stalled?.Invoke(item) is { } reason)
-                            {
-                                return new ReadinessResult(false, reason, Stalled: true);
-                            }
+                            return verdict;
                         }
                     }
                 }
