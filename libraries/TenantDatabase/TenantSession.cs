@@ -68,14 +68,7 @@ public sealed class TenantSession : IAsyncDisposable
     public static async Task DropMoverAsync(NpgsqlDataSource admin, TenantNames names, CancellationToken cancellationToken)
     {
         await using var connection = await admin.OpenConnectionAsync(cancellationToken);
-        if (await ControlSchema.IsSuperuserAsync(connection, null, cancellationToken))
-        {
-            await ExecuteAsync(connection, $"DROP ROLE IF EXISTS {SqlIdentifiers.Quote(names.MoverRole)}", cancellationToken);
-            return;
-        }
-        await using var drop = new NpgsqlCommand($"SELECT {ControlSchema.Name}.drop_tenant_role(@role)", connection);
-        drop.Parameters.AddWithValue("role", names.MoverRole);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
+        await ControlSchema.DropTenantRoleAsync(connection, null, names.MoverRole, await ControlSchema.IsSuperuserAsync(connection, null, cancellationToken), cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _end();

@@ -118,7 +118,7 @@ public static class TenantWriteFreeze
         }
         await ExecuteAsync(connection, transaction, $"DROP FUNCTION IF EXISTS {s}.{Quote(TenantSchemaFunctionName)}()", cancellationToken);
         // The window's owner owns nothing now (a freeze that gave up part way reached only some tables: those came back too).
-        await ControlSchema.DropWindowOwnerAsync(connection, transaction, owner, superuser, cancellationToken);
+        await ControlSchema.DropTenantRoleAsync(connection, transaction, owner, superuser, cancellationToken);
         await ControlSchema.LeaveTenantAsync(connection, transaction, tenantRole, superuser, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

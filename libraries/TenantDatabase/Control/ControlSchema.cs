@@ -69,15 +69,18 @@ public static class ControlSchema
         }
     }
 
-    /// <summary>Drops a window's owner once it owns nothing again.</summary>
-    public static async Task DropWindowOwnerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string windowOwner, bool superuser, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drops one of a tenant's roles if it is there (a mover login, a window's owner once it owns nothing, the tenant's
+    /// own): through the pool's role function, or directly as the superuser of a tenant's own database.
+    /// </summary>
+    public static async Task DropTenantRoleAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string role, bool superuser, CancellationToken cancellationToken)
     {
         if (!superuser)
         {
-            await CallAsync(connection, transaction, "drop_tenant_role", windowOwner, cancellationToken);
+            await CallAsync(connection, transaction, "drop_tenant_role", role, cancellationToken);
             return;
         }
-        await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {SqlIdentifiers.Quote(windowOwner)}", connection, transaction);
+        await using var drop = new NpgsqlCommand($"DROP ROLE IF EXISTS {SqlIdentifiers.Quote(role)}", connection, transaction);
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -135,7 +138,7 @@ public static class ControlSchema
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    static async Task CallAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string function, string role, CancellationToken cancellationToken)
+    static async Task CallAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string function, string role, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT {Name}.{function}(@role)", connection, transaction);
         command.Parameters.AddWithValue("role", role);

@@ -208,7 +208,7 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
                 {
                     Type = "Container",
                     DefaultProperty = new Dictionary<string, ResourceQuantity> { ["memory"] = new("256Mi") },
-                    DefaultRequest = new Dictionary<string, ResourceQuantity> { ["memory"] = new("128Mi"), ["cpu"] = new("50m") },
+                    DefaultRequest = new Dictionary<string, ResourceQuantity> { ["memory"] = new(DefaultedRequestMemory), ["cpu"] = new("50m") },
                 },
             ],
         },

@@ -140,12 +140,8 @@ public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOp
         await transaction.CommitAsync(cancellationToken);
     }
 
-    static async Task DropRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role, CancellationToken cancellationToken)
-    {
-        await using var drop = new NpgsqlCommand($"SELECT {ControlSchema.Name}.drop_tenant_role(@role)", connection, transaction);
-        drop.Parameters.AddWithValue("role", role);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
-    }
+    static Task DropRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role, CancellationToken cancellationToken) =>
+        ControlSchema.DropTenantRoleAsync(connection, transaction, role, superuser: false, cancellationToken);
 
     public async Task<(bool Schema, bool Role)> ExistsAsync(string pool, TenantNames names, CancellationToken cancellationToken)
     {
