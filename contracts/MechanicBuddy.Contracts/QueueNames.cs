@@ -10,9 +10,10 @@ public static class QueueNames
     public const string SetSharedTenantAccess = "set-shared-tenant-access";
     public const string SetDedicatedTenantAccess = "set-dedicated-tenant-access";
     public const string MoveTenantData = "move-tenant-data";
+    public const string ResizeDedicatedTenant = "resize-dedicated-tenant";
 
     /// <summary>The dedicated worker's queues; declared by the registry too, because that worker may start after the first request.</summary>
-    public static readonly IReadOnlyList<string> Dedicated = [ProvisionDedicatedTenant, DeprovisionDedicatedTenant, SetDedicatedTenantAccess, MoveTenantData];
+    public static readonly IReadOnlyList<string> Dedicated = [ProvisionDedicatedTenant, DeprovisionDedicatedTenant, SetDedicatedTenantAccess, MoveTenantData, ResizeDedicatedTenant];
 
     /// <summary>MassTransit's exchange address for a queue name; quorum queues must not be sent to as "queue:" (the declare fails).</summary>
     public static Uri Exchange(string queue) => new($"exchange:{queue}");

@@ -23,7 +23,13 @@ public static class TenantStatuses
     public const string TierSwitchingRoute = "TierSwitchingRoute";
     /// <summary>A tier change failed or timed out: the source is made writable again and the partial target removed.</summary>
     public const string TierRollingBack = "TierRollingBack";
+    /// <summary>A dedicated tenant taking another dedicated tier where it is (professional ↔ enterprise), served throughout.</summary>
+    public const string TierResizing = "TierResizing";
 
     public static readonly IReadOnlyList<string> ChangingTier =
-        [TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack];
+        [TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing];
+
+    /// <summary>Every status a tenant can have; a test holds it equal to the state machine's states.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [Provisioning, Active, Failed, Suspended, Deprovisioning, Compensating, Deprovisioned, Suspending, Resuming, .. ChangingTier];
 }

@@ -44,4 +44,19 @@ public static class ShopSeeder
         }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The shop's tier and mechanic limit after a tier change in place; the shop's other settings are its own.</summary>
+    public static async Task ApplyTierAsync(NpgsqlDataSource tenantDataSource, string tier, int mechanicLimit, CancellationToken cancellationToken)
+    {
+        await using var batch = tenantDataSource.CreateBatch();
+        foreach (var (key, value) in new[] { ("subscription_tier", tier), ("mechanic_limit", mechanicLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+        {
+            var command = new NpgsqlBatchCommand("INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+            command.Parameters.AddWithValue("key", key);
+            command.Parameters.AddWithValue("value", value);
+            batch.BatchCommands.Add(command);
+        }
+        // One batch is one implicit transaction: both settings change or neither.
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

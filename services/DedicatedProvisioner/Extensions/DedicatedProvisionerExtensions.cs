@@ -75,6 +75,7 @@ public static class DedicatedProvisionerExtensions
             x.AddConsumer<DeprovisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionDedicatedTenant);
             x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
             x.AddConsumer<MoveTenantDataConsumer>().Endpoint(e => e.Name = QueueNames.MoveTenantData);
+            x.AddConsumer<ResizeDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ResizeDedicatedTenant);
         });
         return builder;
     }

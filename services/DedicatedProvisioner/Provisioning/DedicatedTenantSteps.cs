@@ -19,6 +19,10 @@ public static class DedicatedTenantSteps
     public const string SeedData = "SeedData";
     public const string ConfigureRouting = "ConfigureRouting";
 
+    // A resize in place: the quota first held for both tiers, then the new tier's; on single host the shop's own limits.
+    public const string ResizeQuota = "ResizeQuota";
+    public const string ApplyTierLimits = "ApplyTierLimits";
+
     public const string Compensate = "Compensate";
     public const string Deprovision = "Deprovision";
 }

@@ -12,6 +12,12 @@ public interface IDedicatedPlatform
     Task<DedicatedProvisioningOutcome> ProvisionAsync(DedicatedTenantPlan plan, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Gives the tenant another dedicated tier's shape where it is (professional ↔ enterprise), no data moved. A failure
+    /// puts the old shape back and is returned, not thrown (Compensated: the old shape is verified back). Safe to run again.
+    /// </summary>
+    Task<DedicatedProvisioningOutcome> ResizeAsync(DedicatedResizePlan plan, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Removes everything of the tenant; true once all of it is verified gone. Missing pieces are not errors.
     /// <paramref name="keepRoute"/>: a tier change moved the tenant's route to its other side, so the route stays.
     /// </summary>

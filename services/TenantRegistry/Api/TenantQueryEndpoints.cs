@@ -66,9 +66,5 @@ public static class TenantQueryEndpoints
         return app;
     }
 
-    static readonly string[] KnownStatuses =
-    [
-        TenantStatuses.Provisioning, TenantStatuses.Active, TenantStatuses.Failed, TenantStatuses.Suspended,
-        TenantStatuses.Deprovisioning, TenantStatuses.Deprovisioned,
-    ];
+    static readonly IReadOnlyList<string> KnownStatuses = TenantStatuses.All;
 }

@@ -41,7 +41,7 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
     static readonly string[] BuildingStates =
     [
         TenantStatuses.Provisioning, TenantStatuses.TierProvisioningTarget, TenantStatuses.TierFreezingSource, TenantStatuses.TierCopyingData,
-        TenantStatuses.TierVerifyingData, TenantStatuses.TierSwitchingRoute,
+        TenantStatuses.TierVerifyingData, TenantStatuses.TierSwitchingRoute, TenantStatuses.TierResizing,
     ];
 
     /// <summary>States whose deadline means "a removal is due or overdue": compensation, deprovisioning, a rollback, and the old side of a tier change after its grace period.</summary>

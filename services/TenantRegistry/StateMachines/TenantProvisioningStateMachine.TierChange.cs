@@ -53,7 +53,17 @@ public sealed partial class TenantProvisioningStateMachine
                             TenantId = context.Saga.TenantId, Code = context.Saga.RejectionCode!, Reason = context.Saga.RejectionReason!,
                         })
                         .Then(context => context.Saga.RejectionCode = context.Saga.RejectionReason = null),
-                    admitted => admitted.IfElse(context => context.Saga.Target is null,
+                    admitted => admitted.IfElse(context => context.Saga.Target is null && context.Saga.TargetTier is not null,
+                        resize => resize
+                            .Resize(timeouts)
+                            .TierPhase("TierChange", "started", context =>
+                                $"tier change {context.Saga.TierChangeCount}: {context.Saga.SubscriptionTier} → {context.Saga.TargetTier}, resizing in place on {TenantSide.CurrentOf(context.Saga).Describe()}")
+                            .RespondBounded(context => new TenantTierChangeAccepted
+                            {
+                                TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!, Migrates = true,
+                            })
+                            .TransitionTo(TierResizing),
+                    other => other.IfElse(context => context.Saga.Target is null,
                         sameSide => sameSide
                             .RespondBounded(context => new TenantTierChangeAccepted
                             {
@@ -78,13 +88,13 @@ public sealed partial class TenantProvisioningStateMachine
                             {
                                 TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!, Migrates = true,
                             })
-                            .TransitionTo(TierProvisioningTarget))));
+                            .TransitionTo(TierProvisioningTarget)))));
 
         // Any other state: refused with the state named (the Gateway checks first; this answers a request that raced it).
         During(
             [
                 Provisioning, Failed, Compensating, Deprovisioning, Deprovisioned, Suspending, Suspended, Resuming,
-                TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack,
+                TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing,
             ],
             When(TierChangeRequested)
                 .RespondBounded(context => new TenantProvisioningRejected
@@ -166,6 +176,7 @@ public sealed partial class TenantProvisioningStateMachine
 
         DefineRollback(timeouts);
         DefineRetirement(timeouts);
+        DefineResize(timeouts);
     }
 
     /// <summary>One data phase: on success the next phase's command and state; on failure a rollback.</summary>
@@ -258,7 +269,11 @@ public sealed partial class TenantProvisioningStateMachine
         {
             if (mode == DeploymentModes.Dedicated && !string.Equals(newTier, saga.SubscriptionTier, StringComparison.OrdinalIgnoreCase))
             {
-                Reject(saga, "unsupported", $"{saga.SubscriptionTier} → {newTier} stays on the dedicated path; resizing a dedicated tenant in place is not supported yet");
+                // Resized where it is: no target side, no data moved.
+                saga.TierChangeCount++;
+                saga.TargetTier = newTier;
+                saga.Target = null;
+                saga.TierChangeError = null;
             }
             return;
         }

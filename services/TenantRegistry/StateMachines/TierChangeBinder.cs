@@ -44,6 +44,17 @@ public static class TierChangeBinder
                     context.Saga.TargetTier!, attempt: 1) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true }))
             .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(context.Saga.Target!.DeploymentMode));
 
+    /// <summary>A dedicated tier change in place: the resize command for the current change, under the dedicated path's deadline.</summary>
+    public static EventActivityBinder<TenantState, T> Resize<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
+        where T : class =>
+        binder
+            .SendViaOutbox(QueueNames.ResizeDedicatedTenant, context => new ResizeDedicatedTenant
+            {
+                CorrelationId = context.Saga.CorrelationId, TenantId = context.Saga.TenantId, TierChange = context.Saga.TierChangeCount,
+                OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!, Namespace = context.Saga.Namespace,
+            })
+            .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(DeploymentModes.Dedicated));
+
     /// <summary>The target is built: the source's read-only window starts.</summary>
     public static EventActivityBinder<TenantState, T> TargetReady<T>(this EventActivityBinder<TenantState, T> binder, TenantProvisioningStateMachine machine,
         TimeSpan phase)

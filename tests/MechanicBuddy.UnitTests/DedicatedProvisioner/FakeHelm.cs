@@ -41,6 +41,7 @@ public sealed class FakeHelm : IDisposable
                 n=$(ls "$dir" | grep -c '^values-' || true)
                 cp "$values" "$dir/values-$n.yaml"
                 if [ -f "$dir/fail-upgrade" ]; then cat "$dir/fail-upgrade" >&2; exit 1; fi
+                if [ -f "$dir/fail-upgrade-once" ]; then cat "$dir/fail-upgrade-once" >&2; rm -f "$dir/fail-upgrade-once"; exit 1; fi
                 printf '{"info":{"status":"deployed"},"version":1}' > "$dir/status.json"
                 echo "Release \"$release\" has been upgraded. Happy Helming!"
                 echo "NAMESPACE: $ns" ;;
@@ -65,12 +66,19 @@ public sealed class FakeHelm : IDisposable
 
     public IReadOnlyList<string> Calls => File.Exists(Path.Combine(Directory, "calls.log")) ? File.ReadAllLines(Path.Combine(Directory, "calls.log")) : [];
 
-    public string? LastValues => System.IO.Directory.GetFiles(Directory, "values-*.yaml").Order().LastOrDefault() is { } f ? File.ReadAllText(f) : null;
+    public string? LastValues => AllValues.LastOrDefault();
 
     public void SetStatus(string status, int revision) =>
         File.WriteAllText(Path.Combine(Directory, "status.json"), $$"""{"name":"r","info":{"status":"{{status}}"},"version":{{revision}}}""");
 
     public void FailUpgrade(string output) => File.WriteAllText(Path.Combine(Directory, "fail-upgrade"), output);
+
+    /// <summary>The next upgrade fails with this output; the one after it succeeds.</summary>
+    public void FailNextUpgrade(string output) => File.WriteAllText(Path.Combine(Directory, "fail-upgrade-once"), output);
+
+    /// <summary>Every values file helm was given, oldest first.</summary>
+    public IReadOnlyList<string> AllValues => System.IO.Directory.GetFiles(Directory, "values-*.yaml")
+        .OrderBy(f => int.Parse(Path.GetFileNameWithoutExtension(f)["values-".Length..], System.Globalization.CultureInfo.InvariantCulture)).Select(File.ReadAllText).ToList();
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }

@@ -57,6 +57,20 @@ public sealed class FakeLog : IProvisioningLog
         return Task.CompletedTask;
     }
 
+    /// <summary>Waits (up to 5 s) for an entry the saga writes after a message it consumed, since consuming ends before the saga's activities do.</summary>
+    public async Task<bool> WaitForAsync(Func<ProvisioningLogEntry, bool> match)
+    {
+        for (var waited = 0; waited < 5000; waited += 20)
+        {
+            if (Entries.Any(e => match(e.Entry)))
+            {
+                return true;
+            }
+            await Task.Delay(20);
+        }
+        return false;
+    }
+
     public Task<IReadOnlyList<ProvisioningLogEntry>> ReadAsync(string tenantId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ProvisioningLogEntry>>(Entries.Where(e => e.TenantId == tenantId).Select(e => e.Entry).ToList());
 }

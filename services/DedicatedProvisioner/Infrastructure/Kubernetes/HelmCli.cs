@@ -59,7 +59,8 @@ public sealed class HelmCli(IOptions<KubernetesOptions> options, ILogger<HelmCli
         }
     }
 
-    public async Task<string> UpgradeInstallAsync(string release, string @namespace, string valuesYaml, CancellationToken cancellationToken)
+    /// <param name="reuseValues">Keep the release's values and lay these over them (a resize sends only what the tier decides).</param>
+    public async Task<string> UpgradeInstallAsync(string release, string @namespace, string valuesYaml, CancellationToken cancellationToken, bool reuseValues = false)
     {
         var valuesFile = Path.Combine(Path.GetTempPath(), $"mechanicbuddy-{release}-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(valuesFile, "", cancellationToken);
@@ -73,7 +74,7 @@ public sealed class HelmCli(IOptions<KubernetesOptions> options, ILogger<HelmCli
         {
             var result = await RunAsync(
                 ["upgrade", "--install", release, Path.GetFullPath(Kube.ChartPath), "-n", @namespace, "-f", valuesFile,
-                 "--timeout", Kube.HelmTimeout, "--history-max", "10"], cancellationToken);
+                 "--timeout", Kube.HelmTimeout, "--history-max", "10", .. (reuseValues ? ["--reuse-values"] : Array.Empty<string>())], cancellationToken);
             if (!result.Succeeded)
             {
                 throw new HelmException($"helm upgrade --install exited {result.ExitCode}: {result.Output}");

@@ -1,4 +1,5 @@
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
+using MechanicBuddy.Tenancy.Configuration;
 using YamlDotNet.Serialization;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
@@ -23,21 +24,31 @@ public static class HelmValues
 
     public static Dictionary<string, object> Build(DedicatedTenantPlan plan, KubernetesOptions kube)
     {
-        var limits = plan.Limits;
         var command = plan.Command;
+        var values = Shape(plan.Names.TenantId, command.SubscriptionTier, plan.Limits, kube);
+        var tenant = (Dictionary<string, object>)values["tenant"];
+        tenant["companyName"] = command.CompanyName;
+        tenant["ownerEmail"] = command.OwnerEmail;
+        values["domains"] = new Dictionary<string, object> { ["default"] = plan.DefaultHostname, ["custom"] = plan.CustomDomain ?? "" };
+        values["tls"] = new Dictionary<string, object> { ["enabled"] = true, ["clusterIssuer"] = kube.ClusterIssuer, ["secretName"] = TlsSecretName };
+        values["ingress"] = new Dictionary<string, object> { ["className"] = kube.IngressClassName };
+        ((Dictionary<string, object>)values["api"])["image"] = kube.ApiImage;
+        ((Dictionary<string, object>)values["web"])["image"] = kube.WebImage;
+        // A hash (PBKDF2), never the password: the API's first start seeds the admin from it.
+        values["admin"] = new Dictionary<string, object> { ["passwordHash"] = command.AdminPasswordHash };
+        return values;
+    }
+
+    /// <summary>
+    /// The values a tier decides, and only those: what a resize in place sends with helm's --reuse-values, so the
+    /// release keeps its identity, domains and admin hash and takes the new tier's instances, replicas, memory and limits.
+    /// </summary>
+    public static Dictionary<string, object> Shape(string tenantId, string tier, TierResourceLimits limits, KubernetesOptions kube)
+    {
         var backups = limits.BackupEnabled && !string.IsNullOrWhiteSpace(kube.BackupDestinationPath);
         return new Dictionary<string, object>
         {
-            ["tenant"] = new Dictionary<string, object>
-            {
-                ["id"] = plan.Names.TenantId,
-                ["companyName"] = command.CompanyName,
-                ["tier"] = command.SubscriptionTier,
-                ["ownerEmail"] = command.OwnerEmail,
-            },
-            ["domains"] = new Dictionary<string, object> { ["default"] = plan.DefaultHostname, ["custom"] = plan.CustomDomain ?? "" },
-            ["tls"] = new Dictionary<string, object> { ["enabled"] = true, ["clusterIssuer"] = kube.ClusterIssuer, ["secretName"] = TlsSecretName },
-            ["ingress"] = new Dictionary<string, object> { ["className"] = kube.IngressClassName },
+            ["tenant"] = new Dictionary<string, object> { ["id"] = tenantId, ["tier"] = tier },
             ["postgresql"] = new Dictionary<string, object>
             {
                 ["instances"] = limits.PostgresInstances,
@@ -47,15 +58,13 @@ public static class HelmValues
                 {
                     ["enabled"] = backups,
                     ["retention"] = limits.BackupRetention ?? "7d",
-                    ["destinationPath"] = backups ? kube.BackupDestinationPath!.TrimEnd('/') + "/" + plan.Names.TenantId : "",
+                    ["destinationPath"] = backups ? kube.BackupDestinationPath!.TrimEnd('/') + "/" + tenantId : "",
                     ["credentialsSecret"] = kube.BackupCredentialsSecret,
                 },
             },
-            ["api"] = new Dictionary<string, object> { ["image"] = kube.ApiImage, ["replicas"] = limits.ApiReplicas, ["resources"] = Memory(limits.ApiMemory) },
-            ["web"] = new Dictionary<string, object> { ["image"] = kube.WebImage, ["replicas"] = limits.WebReplicas, ["resources"] = Memory(limits.WebMemory) },
+            ["api"] = new Dictionary<string, object> { ["replicas"] = limits.ApiReplicas, ["resources"] = Memory(limits.ApiMemory) },
+            ["web"] = new Dictionary<string, object> { ["replicas"] = limits.WebReplicas, ["resources"] = Memory(limits.WebMemory) },
             ["billing"] = new Dictionary<string, object> { ["mechanicLimit"] = limits.MechanicLimit },
-            // A hash (PBKDF2), never the password: the API's first start seeds the admin from it.
-            ["admin"] = new Dictionary<string, object> { ["passwordHash"] = command.AdminPasswordHash },
         };
     }
 

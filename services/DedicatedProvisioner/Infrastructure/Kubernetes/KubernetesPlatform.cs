@@ -21,7 +21,7 @@ public sealed class ReadinessTimeoutException(string message) : Exception(messag
 /// Errors follow the seed's Error Handling Flow: helm failure → Failed with helm's output; database timeout → release
 /// and namespace removed, Failed; API/Web timeout → a warning, and provisioning continues.
 /// </summary>
-public sealed class KubernetesPlatform(
+public sealed partial class KubernetesPlatform(
     IKubernetes client,
     TenantNamespaces namespaces,
     HelmCli helm,
@@ -69,16 +69,7 @@ public sealed class KubernetesPlatform(
                 deployed = (recovered is null ? "" : recovered + "; ") + (output.Split('\n').FirstOrDefault(l => l.Length > 0) ?? $"release {release} deployed");
             }, cancellationToken);
 
-            var database = new ReadinessResult(false, "");
-            await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async cancellationToken =>
-            {
-                database = await WaitForClusterAsync(ns, cancellationToken);
-                if (!database.Ready)
-                {
-                    throw new ReadinessTimeoutException($"database timeout: cluster {HelmValues.PostgresClusterName} not ready after {ReadyTimeout.TotalMinutes:0.#} min ({database.LastSeen})");
-                }
-            }, cancellationToken);
-
+            await WaitForPostgresAsync(ns, onProgress, cancellationToken);
             await WaitForDeploymentAsync(WaitForApi, ns, HelmValues.ApiName, warnings, onProgress, cancellationToken);
             await WaitForDeploymentAsync(WaitForWeb, ns, HelmValues.WebName, warnings, onProgress, cancellationToken);
 
@@ -109,6 +100,20 @@ public sealed class KubernetesPlatform(
                 "release uninstalled and namespace deleted", onProgress, logger, names.TenantId);
             return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, removed);
         }
+    }
+
+    /// <summary>The seed's database wait: critical, so a timeout fails the step (and the caller compensates).</summary>
+    async Task WaitForPostgresAsync(string ns, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    {
+        var database = new ReadinessResult(false, "");
+        await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async cancellationToken =>
+        {
+            database = await WaitForClusterAsync(ns, cancellationToken);
+            if (!database.Ready)
+            {
+                throw new ReadinessTimeoutException($"database timeout: cluster {HelmValues.PostgresClusterName} not ready after {ReadyTimeout.TotalMinutes:0.#} min ({database.LastSeen})");
+            }
+        }, cancellationToken);
     }
 
     Task<ReadinessResult> WaitForClusterAsync(string ns, CancellationToken cancellationToken) =>

@@ -86,6 +86,41 @@ public sealed class SingleHostPlatform(
         await steps.RunAsync(SeedData, "admin user and default settings", onProgress, cancellationToken => ShopSeeder.SeedAsync(tenantDb, seed, cancellationToken), cancellationToken);
     }
 
+    /// <summary>
+    /// On this host a tier decides no memory or replicas (the instance is the host's), only what the shop enforces: its tier
+    /// and mechanic limit, written with the tenant's own login in one transaction, so a failure changes nothing.
+    /// </summary>
+    public async Task<DedicatedProvisioningOutcome> ResizeAsync(DedicatedResizePlan plan, Func<ProvisioningProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        var names = plan.Names;
+        try
+        {
+            if (!Directory.Exists(instances.DirectoryOf(names.TenantId)))
+            {
+                throw new StepFailedException(ApplyTierLimits, new InvalidOperationException($"tenant {names.TenantId} has no PostgreSQL instance on this host"));
+            }
+            var superuserPassword = await secrets.GetOrCreateSecretAsync(names.TenantId, SuperuserSecret, cancellationToken);
+            var rolePassword = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
+            await steps.RunAsync(ApplyTierLimits, $"shop settings: tier {plan.Command.NewTier}, mechanic limit {(plan.To.MechanicLimit < 0 ? "unlimited" : plan.To.MechanicLimit)}",
+                onProgress, async cancellationToken =>
+                {
+                    await instances.StartAsync(names.TenantId, cancellationToken);
+                    await instances.WaitUntilReadyAsync(names.TenantId, superuserPassword, cancellationToken);
+                    await using var tenantDb = TenantLogin.DataSource(database.ServerConnectionString(names.TenantId), names, rolePassword);
+                    await ShopSeeder.ApplyTierAsync(tenantDb, plan.Command.NewTier, plan.To.MechanicLimit, cancellationToken);
+                }, cancellationToken);
+            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: []);
+        }
+        catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
+        {
+            var reason = StepRunner.Describe(failure);
+            await onProgress(steps.Progress(failure.Step, ProvisioningProgress.Failed, reason));
+            // The settings change in one transaction: nothing of the new tier was applied.
+            return new DedicatedProvisioningOutcome.Failed(failure.Step, reason, Compensated: true);
+        }
+    }
+
     /// <summary>The tenant's route: its default host and custom domain to the API/Web, or (suspended) to a 503.</summary>
     TenantRoute RouteOf(string tenantId, string defaultHostname, string? customDomain, bool suspended = false)
     {
