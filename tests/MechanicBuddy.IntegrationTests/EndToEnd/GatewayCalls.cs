@@ -18,6 +18,14 @@ public static class GatewayCalls
         return await client.SendAsync(request);
     }
 
+    /// <summary>POST /api/tenants/{id}/tier, waiting up to <paramref name="wait"/> seconds for the change to finish or roll back.</summary>
+    public static async Task<HttpResponseMessage> ChangeTierAsync(HttpClient client, string tenantId, object body, int wait = 90)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenantId}/tier") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", $"wait={wait}");
+        return await client.SendAsync(request);
+    }
+
     public static async Task<TenantProvisioningResult> ResultAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<TenantProvisioningResult>(Json))!;
 

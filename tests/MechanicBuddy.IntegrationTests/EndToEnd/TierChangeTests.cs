@@ -20,12 +20,7 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
 {
     readonly TenantSides _sides = new(plane);
 
-    async Task<HttpResponseMessage> ChangeTierAsync(string tenantId, object body, int wait = 90)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tenants/{tenantId}/tier") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Prefer", $"wait={wait}");
-        return await plane.Client.SendAsync(request);
-    }
+    Task<HttpResponseMessage> ChangeTierAsync(string tenantId, object body, int wait = 90) => GatewayCalls.ChangeTierAsync(plane.Client, tenantId, body, wait);
 
     Task<TenantDto> TenantAsync(string tenantId) => plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{tenantId}", Json)!;
 
