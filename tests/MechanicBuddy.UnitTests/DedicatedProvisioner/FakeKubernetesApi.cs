@@ -16,7 +16,8 @@ namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
 /// namespace stays Terminating (deletionTimestamp set) for <see cref="NamespaceTermination"/> while its content goes:
 /// creating it again answers 409 "object is being deleted", creating anything in it 403 NamespaceTerminating, as the
 /// namespace lifecycle admission does. Watches follow a script per object; an unscripted watch stays open until the
-/// client goes, and reports the object's removal with a DELETED event.
+/// client goes, and reports the object's removal with a DELETED event. New pods and claims pass LimitRanger and
+/// ResourceQuota admission (FakeKubernetesApi.Admission.cs).
 /// </summary>
 public sealed partial class FakeKubernetesApi : IAsyncDisposable
 {
@@ -167,6 +168,11 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 {
                     await StatusAsync(context, 403, "Forbidden",
                         $"{resource} \"{newName}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", newName, resource);
+                    return;
+                }
+                if (Admit(resource, ns!, body) is { } refused)
+                {
+                    await StatusAsync(context, 403, "Forbidden", refused, newName, resource);
                     return;
                 }
                 Put(resource, ns, body);
