@@ -48,6 +48,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
 
     public void Put(string resource, string? ns, JsonObject obj)
     {
+        RequireValid(resource, obj);
         var name = obj["metadata"]!["name"]!.GetValue<string>();
         Stamp(obj, ns);
         _objects[Key(resource, ns, name)] = obj;
@@ -170,6 +171,10 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                         $"{resource} \"{newName}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", newName, resource);
                     return;
                 }
+                if (!await ValidateAsync(context, resource, body))
+                {
+                    return;
+                }
                 if (Admit(resource, ns!, body) is { } refused)
                 {
                     await StatusAsync(context, 403, "Forbidden", refused, newName, resource);
@@ -183,6 +188,10 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 if (Get(resource, ns, name) is null)
                 {
                     await NotFoundAsync(context, resource, name);
+                    return;
+                }
+                if (!await ValidateAsync(context, resource, body!))
+                {
                     return;
                 }
                 Put(resource, ns, body!);
@@ -199,9 +208,16 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                     await NotFoundAsync(context, resource, name);
                     return;
                 }
-                Merge(target, body!);
-                Stamp(target, ns);
-                await context.Response.WriteAsJsonAsync(target);
+                // The server validates the object the patch makes, and keeps the old one if that is refused.
+                var patched = target.DeepClone().AsObject();
+                Merge(patched, body!);
+                if (!await ValidateAsync(context, resource, patched))
+                {
+                    return;
+                }
+                _objects[Key(resource, ns, name)] = patched;
+                Stamp(patched, ns);
+                await context.Response.WriteAsJsonAsync(patched);
                 return;
             case "DELETE" when name is not null && resource == "namespaces":
                 if (Get(resource, ns, name) is not { } terminating)

@@ -10,7 +10,12 @@ public static class KubernetesObjects
         ["apiVersion"] = "apps/v1",
         ["kind"] = "Deployment",
         ["metadata"] = new JsonObject { ["name"] = name, ["generation"] = generation },
-        ["spec"] = new JsonObject { ["replicas"] = replicas },
+        ["spec"] = new JsonObject
+        {
+            ["replicas"] = replicas,
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app.kubernetes.io/component"] = name } },
+            ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app.kubernetes.io/component"] = name } } },
+        },
         ["status"] = new JsonObject
         {
             // Every pod of the new version, "ready" of them ready: the usual shape while new pods start.
@@ -59,6 +64,13 @@ public static class KubernetesObjects
         ["apiVersion"] = "cert-manager.io/v1",
         ["kind"] = "Certificate",
         ["metadata"] = new JsonObject { ["name"] = "tenant-tls" },
+        // What ingress-shim makes from the Ingress's cert-manager.io/cluster-issuer annotation.
+        ["spec"] = new JsonObject
+        {
+            ["secretName"] = "tenant-tls",
+            ["dnsNames"] = new JsonArray("shop.acmeauto.com"),
+            ["issuerRef"] = new JsonObject { ["name"] = "letsencrypt-prod", ["kind"] = "ClusterIssuer", ["group"] = "cert-manager.io" },
+        },
         ["status"] = new JsonObject
         {
             ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False", ["message"] = message }),

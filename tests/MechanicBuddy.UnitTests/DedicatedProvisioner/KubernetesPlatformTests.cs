@@ -139,11 +139,11 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         var expected = new[]
         {
             $"GET /api/v1/namespaces/{ns}",
-            "POST /api/v1/namespaces",
-            $"POST /apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings",
-            $"POST /api/v1/namespaces/{ns}/resourcequotas",
-            $"POST /api/v1/namespaces/{ns}/limitranges",
-            $"POST /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies",
+            "POST /api/v1/namespaces?fieldValidation=Strict",
+            $"POST /apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings?fieldValidation=Strict",
+            $"POST /api/v1/namespaces/{ns}/resourcequotas?fieldValidation=Strict",
+            $"POST /api/v1/namespaces/{ns}/limitranges?fieldValidation=Strict",
+            $"POST /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies?fieldValidation=Strict",
             $"GET /apis/postgresql.cnpg.io/v1/namespaces/{ns}/clusters?fieldSelector=metadata.name%3Dpostgres&watch=false",
         };
         Assert.True(expected.SequenceEqual(requests.Take(expected.Length)), string.Join("\n", requests));
@@ -156,15 +156,15 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
 
         // Namespace labels, quota from the tier, default-deny network policy.
         var bodies = _api.Bodies.ToList();
-        var labels = bodies.Single(b => b.Request == "POST /api/v1/namespaces").Body["metadata"]!["labels"]!;
+        var labels = bodies.Single(b => b.Request == "POST /api/v1/namespaces?fieldValidation=Strict").Body["metadata"]!["labels"]!;
         Assert.Equal(("professional", "mechanicbuddy", plan.Names.TenantId),
             (labels["tier"]!.GetValue<string>(), labels["managed-by"]!.GetValue<string>(), labels["mechanicbuddy.app/tenant-id"]!.GetValue<string>()));
-        var hard = bodies.Single(b => b.Request.EndsWith("/resourcequotas", StringComparison.Ordinal)).Body["spec"]!["hard"]!;
+        var hard = bodies.Single(b => b.Request.EndsWith("/resourcequotas?fieldValidation=Strict", StringComparison.Ordinal)).Body["spec"]!["hard"]!;
         // 1×2Gi + 2×1Gi + 2×512Mi = 5Gi at rest, + 1Gi and 512Mi surge pods, 64Mi solver, 128Mi backup sidecar = 6848Mi
         // requested, twice that as the limit; 50Gi × 1.25 of storage.
         Assert.Equal(("6848Mi", "13696Mi", "64000Mi"),
             (hard["requests.memory"]!.GetValue<string>(), hard["limits.memory"]!.GetValue<string>(), hard["requests.storage"]!.GetValue<string>()));
-        var policy = bodies.Single(b => b.Request.EndsWith("/networkpolicies", StringComparison.Ordinal)).Body["spec"]!;
+        var policy = bodies.Single(b => b.Request.EndsWith("/networkpolicies?fieldValidation=Strict", StringComparison.Ordinal)).Body["spec"]!;
         Assert.Equal("Ingress", policy["policyTypes"]![0]!.GetValue<string>());
         var policyJson = policy.ToJsonString();
         Assert.Contains("\"kubernetes.io/metadata.name\":\"ingress-nginx\"", policyJson, StringComparison.Ordinal);
@@ -174,7 +174,7 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         var fromControlPlane = policy["ingress"]!.AsArray().Single(r => r!["from"]![0]!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]?.GetValue<string>() == "mechanicbuddy-system")!;
         Assert.Equal([5432], fromControlPlane["ports"]!.AsArray().Select(p => p!["port"]!.GetValue<int>()));
         // The control plane's rights in this namespace: the tenant role, bound here only.
-        var binding = bodies.Single(b => b.Request.EndsWith("/rolebindings", StringComparison.Ordinal)).Body;
+        var binding = bodies.Single(b => b.Request.EndsWith("/rolebindings?fieldValidation=Strict", StringComparison.Ordinal)).Body;
         Assert.Equal(("ClusterRole", "mechanicbuddy-tenant"), (binding["roleRef"]!["kind"]!.GetValue<string>(), binding["roleRef"]!["name"]!.GetValue<string>()));
         Assert.Equal(("ServiceAccount", "mechanicbuddy-mgmt", "mechanicbuddy-system"),
             (binding["subjects"]![0]!["kind"]!.GetValue<string>(), binding["subjects"]![0]!["name"]!.GetValue<string>(), binding["subjects"]![0]!["namespace"]!.GetValue<string>()));
@@ -222,7 +222,7 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
 
         Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
         var requests = _api.Requests.ToList();
-        Assert.Equal(2, requests.Count(r => r == "POST /api/v1/namespaces"));
+        Assert.Equal(2, requests.Count(r => r == "POST /api/v1/namespaces?fieldValidation=Strict"));
         Assert.Contains(requests, r => r.StartsWith("GET /api/v1/namespaces?", StringComparison.Ordinal) && r.Contains("watch=true", StringComparison.Ordinal));
         Assert.Null(_api.Get("namespaces", null, ns)!["metadata"]!["deletionTimestamp"]);
     }
@@ -297,9 +297,9 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
         Assert.IsType<DedicatedProvisioningOutcome.Succeeded>((await RunAsync(platform, plan)).Outcome);
 
-        Assert.Contains($"PATCH /api/v1/namespaces/{ns}", _api.Requests);
-        Assert.Contains($"PUT /api/v1/namespaces/{ns}/resourcequotas/tenant-quota", _api.Requests);
-        Assert.Contains($"PUT /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies/default-deny-ingress", _api.Requests);
+        Assert.Contains($"PATCH /api/v1/namespaces/{ns}?fieldValidation=Strict", _api.Requests);
+        Assert.Contains($"PUT /api/v1/namespaces/{ns}/resourcequotas/tenant-quota?fieldValidation=Strict", _api.Requests);
+        Assert.Contains($"PUT /apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies/default-deny-ingress?fieldValidation=Strict", _api.Requests);
         Assert.Equal(2, _helm.Calls.Count(c => c.StartsWith("upgrade --install", StringComparison.Ordinal)));
     }
 

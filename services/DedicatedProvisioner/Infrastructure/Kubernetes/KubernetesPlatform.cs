@@ -9,6 +9,7 @@ using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using static MechanicBuddy.DedicatedProvisioner.Provisioning.DedicatedTenantSteps;
+using static MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.FieldValidation;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 
@@ -175,7 +176,7 @@ public sealed partial class KubernetesPlatform(
         foreach (var (deployment, count) in replicas)
         {
             var patch = new V1Patch(new V1Deployment { Spec = new V1DeploymentSpec { Replicas = count } }, V1Patch.PatchType.MergePatch);
-            await client.AppsV1.PatchNamespacedDeploymentAsync(patch, deployment, ns, cancellationToken: cancellationToken);
+            await client.AppsV1.PatchNamespacedDeploymentAsync(patch, deployment, ns, fieldValidation: Strict, cancellationToken: cancellationToken);
         }
         if (command.Suspended)
         {

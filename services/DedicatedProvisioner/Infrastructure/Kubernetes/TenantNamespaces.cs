@@ -6,6 +6,7 @@ using k8s.Models;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
+using static MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes.FieldValidation;
 
 namespace MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 
@@ -52,7 +53,7 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
             try
             {
                 await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = names.DedicatedNamespace, Labels = labels } },
-                    cancellationToken: cancellationToken);
+                    fieldValidation: Strict, cancellationToken: cancellationToken);
                 existing = null;
                 break;
             }
@@ -68,23 +69,23 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
                 throw new InvalidOperationException($"namespace {names.DedicatedNamespace} exists and is not this tenant's (label {TenantLabel}); refusing to use it");
             }
             var patch = new V1Patch(new { metadata = new { labels } }, V1Patch.PatchType.MergePatch);
-            await client.CoreV1.PatchNamespaceAsync(patch, names.DedicatedNamespace, cancellationToken: cancellationToken);
+            await client.CoreV1.PatchNamespaceAsync(patch, names.DedicatedNamespace, fieldValidation: Strict, cancellationToken: cancellationToken);
         }
 
         var ns = names.DedicatedNamespace;
         // First, so that helm (and the provisioner's own reads of the tenant's secrets) may work in this namespace.
         await CreateOrReplaceAsync(
-            () => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(RoleBinding(), ns, cancellationToken: cancellationToken),
-            () => client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(RoleBinding(), RoleBindingName, ns, cancellationToken: cancellationToken));
+            () => client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(RoleBinding(), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
+            () => client.RbacAuthorizationV1.ReplaceNamespacedRoleBindingAsync(RoleBinding(), RoleBindingName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
         await CreateOrReplaceAsync(
-            () => client.CoreV1.CreateNamespacedResourceQuotaAsync(Quota(limits), ns, cancellationToken: cancellationToken),
-            () => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(Quota(limits), QuotaName, ns, cancellationToken: cancellationToken));
+            () => client.CoreV1.CreateNamespacedResourceQuotaAsync(Quota(limits), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
+            () => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(Quota(limits), QuotaName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
         await CreateOrReplaceAsync(
-            () => client.CoreV1.CreateNamespacedLimitRangeAsync(LimitRange(), ns, cancellationToken: cancellationToken),
-            () => client.CoreV1.ReplaceNamespacedLimitRangeAsync(LimitRange(), LimitRangeName, ns, cancellationToken: cancellationToken));
+            () => client.CoreV1.CreateNamespacedLimitRangeAsync(LimitRange(), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
+            () => client.CoreV1.ReplaceNamespacedLimitRangeAsync(LimitRange(), LimitRangeName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
         await CreateOrReplaceAsync(
-            () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, cancellationToken: cancellationToken),
-            () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, cancellationToken: cancellationToken));
+            () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
+            () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
     }
 
     static bool IsTerminating(V1Namespace ns) => ns.Metadata?.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating";
