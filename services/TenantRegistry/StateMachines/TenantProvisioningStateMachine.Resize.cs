@@ -40,7 +40,8 @@ public sealed partial class TenantProvisioningStateMachine
                     var saga = context.Saga;
                     saga.SubscriptionTier = context.Message.NewTier;
                     saga.TargetTier = null;
-                    saga.DeadlineAt = null;
+                    // The old side of an earlier change keeps its removal date.
+                    saga.DeadlineAt = saga.RetireAt;
                 })
                 .TransitionTo(Active),
             When(DedicatedResizeFailed, context => IsCurrentChange(context.Saga, context.Message.TierChange))
@@ -57,7 +58,7 @@ public sealed partial class TenantProvisioningStateMachine
                 .Then(context =>
                 {
                     context.Saga.TargetTier = null;
-                    context.Saga.DeadlineAt = null;
+                    context.Saga.DeadlineAt = context.Saga.RetireAt;
                 })
                 .TransitionTo(Active),
             When(TimedOut)

@@ -229,7 +229,7 @@ public sealed partial class TenantProvisioningStateMachine
             When(RemovalOverdue, context => context.Saga.Retired is null)
                 .Then(context => context.Saga.DeadlineAt = null));
 
-        During([Active, Suspended, Suspending, Resuming, Deprovisioning],
+        During([Active, Suspended, Suspending, Resuming, Deprovisioning, TierResizing],
             When(SharedDeprovisioned, context => context.Saga.Retired?.DeploymentMode == DeploymentModes.Shared)
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .OldSideRemoved(),

@@ -211,7 +211,8 @@ public static class TierChangeBinder
                 var saga = context.Saga;
                 saga.Retired = null;
                 saga.RetireAt = null;
-                if (saga.CurrentState != TenantStatuses.Deprovisioning)
+                // The deadline was the old side's removal, unless the tenant is being removed or resized under a deadline of its own.
+                if (saga.CurrentState is not (TenantStatuses.Deprovisioning or TenantStatuses.TierResizing))
                 {
                     saga.DeadlineAt = null;
                 }

@@ -122,4 +122,26 @@ public sealed partial class TenantProvisioningStateMachineTests
 
         Assert.Equal(states, TenantStatuses.All.Order().ToList());
     }
+
+    [Fact]
+    public async Task A_resize_while_an_earlier_changes_old_side_is_kept_keeps_its_removal_date_and_hears_its_removal()
+    {
+        var signup = await ActiveDedicatedTenantAsync("professional");
+        var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
+        var retireAt = DateTimeOffset.UtcNow.AddHours(1);
+        saga.Retired = new TenantSide { DeploymentMode = DeploymentModes.Shared, Pool = "default", Namespace = "mechanicbuddy-free-tier" };
+        saga.RetireAt = retireAt;
+        saga.DeadlineAt = retireAt;
+
+        await ResizeRequestedAsync(signup, "enterprise");
+        Assert.True(saga.DeadlineAt < retireAt, "the resize runs under its own deadline");
+        await Harness.Bus.Publish(new DedicatedTenantResized
+        {
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, TierChange = 1, NewTier = "enterprise", Message = "resized", CompletedAt = DateTimeOffset.UtcNow,
+        });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        Assert.Equal((retireAt, retireAt), (saga.RetireAt, saga.DeadlineAt));
+        Assert.NotNull(saga.Retired);
+    }
 }
