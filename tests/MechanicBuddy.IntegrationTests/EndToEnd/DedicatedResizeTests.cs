@@ -28,8 +28,10 @@ public sealed class DedicatedResizeTests(ControlPlaneFixture plane)
     [Fact]
     public async Task A_professional_shop_becomes_enterprise_where_it_is_and_back_keeping_its_instance_data_and_route()
     {
-        var id = (await ResultAsync(await SignUpAsync(plane.Client,
-            new { companyName = "Steady Sprockets", subscriptionTier = "professional", ownerEmail = "owner@steady.example" }))).TenantId;
+        var signup = await SignUpAsync(plane.Client,
+            new { companyName = "Resizable Radiators", subscriptionTier = "professional", ownerEmail = "owner@resizable.example" });
+        Assert.Equal(HttpStatusCode.OK, signup.StatusCode);
+        var id = (await ResultAsync(signup)).TenantId;
         await using var instance = _sides.InstanceAsTenant(id);
         await TenantSides.ExecuteAsync(instance, "INSERT INTO customers (full_name) VALUES ('kept through every resize')");
         Assert.Equal(("professional", "20"), await ShopLimitsAsync(instance));
