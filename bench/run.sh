@@ -18,7 +18,7 @@ rm -rf "$MB_VAR"
 # The direct baseline's pool, prepared like every pool database (by the superuser, see pool-database.sql).
 direct_database=bench_direct_$(date +%H%M%S)
 "$root/scripts/infra.sh" prepare-pool "$direct_database"
-dotnet build "$root/MechanicBuddy.sln" -c Release -v q -nologo --tl:off | grep -E " error |rror\(s\)" || true
+"$root/scripts/build.sh"
 "$root/scripts/services.sh" start
 trap '"$root/scripts/services.sh" stop; "$root/scripts/infra.sh" stop' EXIT
 token=$("$root/scripts/services.sh" token bench 1)

@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 export MB_VAR=${MB_TEST_VAR:-$root/var/test} MB_PG_PORT=55433 MB_AMQP_PORT=5673 MB_RABBIT_UI_PORT=15673 MB_NGINX_PORT=8481 MB_RABBIT_NODE=mechanicbuddy-test MB_TEST_SUPERUSER=1
 "$here/infra.sh" start
-dotnet build "$root/MechanicBuddy.sln" -c Release -v q -nologo --tl:off
+"$here/build.sh"
 log=$MB_VAR/log/dotnet-test.log
 mkdir -p "$(dirname "$log")"
 status=0

@@ -6,8 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 VAR=${MB_VAR:-$root/var}
 "$here/infra.sh" start
-echo "building (Release)…"
-dotnet build "$root/MechanicBuddy.sln" -c Release -v q -nologo --tl:off 2>&1 | grep -E "error|Warn|Elapsed" || true
+"$here/build.sh"
 "$here/services.sh" start
 token=$("$here/services.sh" token operator 12)
 cat <<INFO
