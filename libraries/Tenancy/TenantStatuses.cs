@@ -29,6 +29,17 @@ public static class TenantStatuses
     public static readonly IReadOnlyList<string> ChangingTier =
         [TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing];
 
+    /// <summary>Work in progress: what the tenant has is changing, so the drift check does not judge it yet.</summary>
+    public static readonly IReadOnlyList<string> Transitional =
+        [Provisioning, Compensating, Deprovisioning, Suspending, Resuming, .. ChangingTier];
+
+    /// <summary>States whose deadline ends the work in progress (provisioning, each tier-change phase up to the switch, a resize).</summary>
+    public static readonly IReadOnlyList<string> DeadlineEndsWork =
+        [Provisioning, TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierResizing];
+
+    /// <summary>States whose deadline means a removal is due or overdue: compensation, deprovisioning, a rollback, an old side after its grace period.</summary>
+    public static readonly IReadOnlyList<string> DeadlineMeansRemovalDue = [Compensating, Deprovisioning, TierRollingBack, Active, Suspended];
+
     /// <summary>Every status a tenant can have; a test holds it equal to the state machine's states.</summary>
     public static readonly IReadOnlyList<string> All =
         [Provisioning, Active, Failed, Suspended, Deprovisioning, Compensating, Deprovisioned, Suspending, Resuming, .. ChangingTier];

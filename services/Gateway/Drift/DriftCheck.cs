@@ -12,11 +12,7 @@ namespace MechanicBuddy.Gateway.Drift;
 /// </summary>
 public static class DriftCheck
 {
-    static readonly string[] Transitional =
-    [
-        TenantStatuses.Provisioning, TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.Suspending, TenantStatuses.Resuming,
-        .. TenantStatuses.ChangingTier,
-    ];
+    static readonly IReadOnlyList<string> Transitional = TenantStatuses.Transitional;
 
     public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
         DateTimeOffset now, string? onlyTenant = null)

@@ -37,16 +37,8 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
         }
     }
 
-    /// <summary>States whose deadline ends the work in progress: provisioning, and each phase of a tier change up to the switch.</summary>
-    static readonly string[] BuildingStates =
-    [
-        TenantStatuses.Provisioning, TenantStatuses.TierProvisioningTarget, TenantStatuses.TierFreezingSource, TenantStatuses.TierCopyingData,
-        TenantStatuses.TierVerifyingData, TenantStatuses.TierSwitchingRoute, TenantStatuses.TierResizing,
-    ];
-
-    /// <summary>States whose deadline means "a removal is due or overdue": compensation, deprovisioning, a rollback, and the old side of a tier change after its grace period.</summary>
-    static readonly string[] RemovalStates =
-        [TenantStatuses.Compensating, TenantStatuses.Deprovisioning, TenantStatuses.TierRollingBack, TenantStatuses.Active, TenantStatuses.Suspended];
+    static readonly IReadOnlyList<string> BuildingStates = TenantStatuses.DeadlineEndsWork;
+    static readonly IReadOnlyList<string> RemovalStates = TenantStatuses.DeadlineMeansRemovalDue;
 
     static readonly string[] WatchedStates = [.. BuildingStates, .. RemovalStates];
 
