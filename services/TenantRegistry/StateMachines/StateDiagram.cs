@@ -23,9 +23,10 @@ public static class StateDiagram
     public static string Mermaid(TenantProvisioningStateMachine machine)
     {
         var text = new StringBuilder("stateDiagram-v2\n");
-        foreach (var edge in Transitions(machine).GroupBy(t => (t.From, t.To)))
+        // A refused signup goes from Initial straight to Final: no tenant, nothing to draw.
+        foreach (var edge in Transitions(machine).Where(t => t.From != machine.Initial.Name || t.To != machine.Final.Name).GroupBy(t => (t.From, t.To)))
         {
-            // Mermaid's [*] is both the start (Initial) and the end (Final: a refused signup leaves no tenant).
+            // Mermaid's [*] is both the start (Initial) and the end (Final).
             var from = edge.Key.From == machine.Initial.Name ? "[*]" : edge.Key.From;
             var to = edge.Key.To == machine.Final.Name ? "[*]" : edge.Key.To;
             text.Append("    ").Append(from).Append(" --> ").Append(to).Append(": ").AppendJoin(", ", edge.Select(t => t.Event).Distinct()).Append('\n');
