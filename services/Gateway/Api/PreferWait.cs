@@ -1,3 +1,4 @@
+using MechanicBuddy.Gateway.Waiting;
 using System.Globalization;
 
 namespace MechanicBuddy.Gateway.Api;
@@ -31,7 +32,7 @@ public static class PreferWait
     /// Sends the tenant's command and, when the caller asked for it, waits (up to N seconds) for the tenant's next
     /// lifecycle event. The waiter is registered before the send, so an instant completion is not missed.
     /// </summary>
-    public static async Task SendAndWaitAsync(HttpContext http, Consumers.TenantCompletionNotifier notifier, string tenantId, Func<Task> send,
+    public static async Task SendAndWaitAsync(HttpContext http, Waiting.TenantCompletionNotifier notifier, string tenantId, Func<Task> send,
         CancellationToken cancellationToken)
     {
         var wait = From(http.Request);

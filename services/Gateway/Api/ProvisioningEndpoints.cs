@@ -1,3 +1,4 @@
+using MechanicBuddy.Gateway.Waiting;
 using MassTransit;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Contracts.Http;

@@ -1,3 +1,4 @@
+using MechanicBuddy.Gateway.Waiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Text;
 using System.Text.Json;

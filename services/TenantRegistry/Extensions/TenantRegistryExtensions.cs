@@ -34,7 +34,7 @@ public static class TenantRegistryExtensions
 
         builder.AddMechanicBuddyBus(x =>
         {
-            x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
+            x.AddSagaStateMachine<TenantLifecycleStateMachine, TenantState>((context, saga) =>
                 {
                     // Messages of one tenant are handled one after another (others in parallel): concurrent copies of a
                     // signup (an Idempotency-Key sent ten times) would otherwise collide on the row and burn retries.

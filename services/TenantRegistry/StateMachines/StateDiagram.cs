@@ -13,14 +13,14 @@ public static class StateDiagram
 {
     public sealed record Transition(string From, string Event, string To);
 
-    public static IReadOnlyList<Transition> Transitions(TenantProvisioningStateMachine machine)
+    public static IReadOnlyList<Transition> Transitions(TenantLifecycleStateMachine machine)
     {
         var visitor = new TransitionVisitor();
         machine.Accept(visitor);
         return [.. visitor.Found.OrderBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal).ThenBy(t => t.Event, StringComparer.Ordinal)];
     }
 
-    public static string Mermaid(TenantProvisioningStateMachine machine)
+    public static string Mermaid(TenantLifecycleStateMachine machine)
     {
         var text = new StringBuilder("stateDiagram-v2\n");
         // A refused signup goes from Initial straight to Final: no tenant, nothing to draw.

@@ -56,7 +56,7 @@ public static class TierChangeBinder
             .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(DeploymentModes.Dedicated));
 
     /// <summary>The target is built: the source's read-only window starts.</summary>
-    public static EventActivityBinder<TenantState, T> TargetReady<T>(this EventActivityBinder<TenantState, T> binder, TenantProvisioningStateMachine machine,
+    public static EventActivityBinder<TenantState, T> TargetReady<T>(this EventActivityBinder<TenantState, T> binder, TenantLifecycleStateMachine machine,
         TimeSpan phase)
         where T : class =>
         binder
@@ -178,7 +178,7 @@ public static class TierChangeBinder
         binder.SetAccessOf(context => TenantSide.CurrentOf(context.Saga), context => context.Saga.SubscriptionTier);
 
     /// <summary>Once nothing is pending: the tenant is Active on its old side, as before the change.</summary>
-    public static EventActivityBinder<TenantState, T> FinishRollbackWhenDone<T>(this EventActivityBinder<TenantState, T> binder, TenantProvisioningStateMachine machine)
+    public static EventActivityBinder<TenantState, T> FinishRollbackWhenDone<T>(this EventActivityBinder<TenantState, T> binder, TenantLifecycleStateMachine machine)
         where T : class =>
         binder.If(context => context.Saga.RollbackPending.Count == 0, done => done
             .PublishViaOutbox(context => new TenantTierChangeRolledBack

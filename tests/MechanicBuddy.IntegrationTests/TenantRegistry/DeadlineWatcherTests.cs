@@ -21,7 +21,7 @@ public sealed class DeadlineWatcherTests
         await using (provider)
         {
             var harness = provider.GetRequiredService<ITestHarness>();
-            var saga = harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>();
+            var saga = harness.GetSagaStateMachineHarness<TenantLifecycleStateMachine, TenantState>();
             var id = TenantIds.Generate("Stalled Starters");
             var signup = new ProvisionTenant
             {

@@ -35,7 +35,7 @@ public sealed class NpgsqlSagaRepositoryTests
         await using (provider)
         {
             var harness = provider.GetRequiredService<ITestHarness>();
-            var saga = harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>();
+            var saga = harness.GetSagaStateMachineHarness<TenantLifecycleStateMachine, TenantState>();
             var signup = Signup("Stored Saga Motors", "stored@example.com");
 
             Assert.True((await RequestAsync(provider, signup)).Is(out Response<TenantProvisioningAccepted>? _));
@@ -83,7 +83,7 @@ public sealed class NpgsqlSagaRepositoryTests
                 CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
                 Namespace = TenantNames.SharedNamespace, CompletedAt = DateTimeOffset.UtcNow, Steps = steps,
             });
-            Assert.NotNull(await harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>().Exists(signup.CorrelationId, m => m.Active));
+            Assert.NotNull(await harness.GetSagaStateMachineHarness<TenantLifecycleStateMachine, TenantState>().Exists(signup.CorrelationId, m => m.Active));
             var log = provider.GetRequiredService<IProvisioningLog>();
             var atActive = await log.ReadAsync(signup.TenantId, CancellationToken.None);
             Assert.Equal(["Accepted", "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting", "Completed"], atActive.Select(e => e.Step));

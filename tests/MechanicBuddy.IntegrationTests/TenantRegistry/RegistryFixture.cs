@@ -46,7 +46,7 @@ public static class RegistryHarness
             .AddMassTransitTestHarness(x =>
             {
                 x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(1));
-                x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>((context, saga) =>
+                x.AddSagaStateMachine<TenantLifecycleStateMachine, TenantState>((context, saga) =>
                     {
                         saga.UseMessageRetry(r => r.Immediate(10));
                         saga.UseInMemoryOutbox(context);

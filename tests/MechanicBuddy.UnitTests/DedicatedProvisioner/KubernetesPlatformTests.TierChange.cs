@@ -4,7 +4,7 @@ using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.Provisioning.Routing;
-using MechanicBuddy.UnitTests.SharedTierProvisioner;
+using MechanicBuddy.UnitTests.Provisioning.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static MechanicBuddy.UnitTests.DedicatedProvisioner.KubernetesObjects;

@@ -1,3 +1,4 @@
+using MechanicBuddy.Gateway.Waiting;
 using MechanicBuddy.Gateway.Api;
 using MechanicBuddy.Gateway.Consumers;
 using Microsoft.Extensions.Options;

@@ -8,7 +8,7 @@ namespace MechanicBuddy.UnitTests.TenantRegistry;
 /// <summary>docs/states.md is drawn from the state machine and stays so.</summary>
 public sealed class StateDiagramTests
 {
-    static readonly TenantProvisioningStateMachine Machine = new(Options.Create(new ProvisioningOptions()));
+    static readonly TenantLifecycleStateMachine Machine = new(Options.Create(new ProvisioningOptions()));
     static readonly string DocPath = Path.Combine(KubernetesPlatformTests.RepositoryRoot(), "docs", "states.md");
     const string Begin = "```mermaid\n";
 

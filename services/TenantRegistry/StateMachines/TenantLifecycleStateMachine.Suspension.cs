@@ -9,7 +9,7 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// touched. Suspending and Resuming wait for the worker of the tenant's path to confirm the route change; a failure
 /// leaves the route as it was and the tenant where it was. Repeating the request re-sends the command (idempotent).
 /// </summary>
-public sealed partial class TenantProvisioningStateMachine
+public sealed partial class TenantLifecycleStateMachine
 {
     public State Suspending { get; private set; } = null!;
     public State Suspended { get; private set; } = null!;

@@ -9,7 +9,7 @@ namespace MechanicBuddy.UnitTests.TenantRegistry;
 /// Tier changes: each phase waits for its worker's confirmation before the next command goes out; a failure at any
 /// phase undoes exactly what was done; after a switch the old side is kept until its grace period is over.
 /// </summary>
-public sealed partial class TenantProvisioningStateMachineTests
+public sealed partial class TenantLifecycleStateMachineTests
 {
     async Task<Response<TenantTierChangeAccepted, TenantProvisioningRejected>> ChangeTierAsync(ProvisionTenant signup, string newTier) =>
         await Harness.GetRequestClient<ChangeTenantTier>().GetResponse<TenantTierChangeAccepted, TenantProvisioningRejected>(new ChangeTenantTier

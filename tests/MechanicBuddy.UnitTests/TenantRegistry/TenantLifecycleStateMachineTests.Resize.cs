@@ -6,7 +6,7 @@ using MechanicBuddy.TenantRegistry.StateMachines;
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
 /// <summary>professional ↔ enterprise: resized where the tenant is, by one command to the dedicated worker, served throughout.</summary>
-public sealed partial class TenantProvisioningStateMachineTests
+public sealed partial class TenantLifecycleStateMachineTests
 {
     async Task<ProvisionTenant> ActiveDedicatedTenantAsync(string tier)
     {
@@ -117,7 +117,7 @@ public sealed partial class TenantProvisioningStateMachineTests
     [Fact]
     public void Every_status_the_registry_knows_is_a_state_of_the_machine_and_every_state_is_a_status()
     {
-        var machine = new TenantProvisioningStateMachine(Microsoft.Extensions.Options.Options.Create(new MechanicBuddy.Tenancy.Configuration.ProvisioningOptions()));
+        var machine = new TenantLifecycleStateMachine(Microsoft.Extensions.Options.Options.Create(new MechanicBuddy.Tenancy.Configuration.ProvisioningOptions()));
         var states = machine.States.Select(s => s.Name).Where(n => n is not "Initial" and not "Final").Order().ToList();
 
         Assert.Equal(states, TenantStatuses.All.Order().ToList());

@@ -12,7 +12,7 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// throughout; no data moves, no read-only window. A deadline that passes (worker down) sends the same command again:
 /// the worker answers each tier change once, so a resent or redelivered command is harmless.
 /// </summary>
-public sealed partial class TenantProvisioningStateMachine
+public sealed partial class TenantLifecycleStateMachine
 {
     public State TierResizing { get; private set; } = null!;
 

@@ -12,18 +12,18 @@ using Microsoft.Extensions.Options;
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
 /// <summary>The provisioning saga on MassTransit's in-memory test harness.</summary>
-public sealed partial class TenantProvisioningStateMachineTests : IAsyncLifetime
+public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
 {
     readonly FakeAdmission _admission;
     readonly FakeLog _log = new();
     readonly ServiceProvider _provider;
     ITestHarness Harness => _provider.GetRequiredService<ITestHarness>();
-    ISagaStateMachineTestHarness<TenantProvisioningStateMachine, TenantState> Saga =>
-        Harness.GetSagaStateMachineHarness<TenantProvisioningStateMachine, TenantState>();
+    ISagaStateMachineTestHarness<TenantLifecycleStateMachine, TenantState> Saga =>
+        Harness.GetSagaStateMachineHarness<TenantLifecycleStateMachine, TenantState>();
 
-    public TenantProvisioningStateMachineTests() : this(freeTierEnabled: true, capacity: 100) { }
+    public TenantLifecycleStateMachineTests() : this(freeTierEnabled: true, capacity: 100) { }
 
-    TenantProvisioningStateMachineTests(bool freeTierEnabled, int capacity)
+    TenantLifecycleStateMachineTests(bool freeTierEnabled, int capacity)
     {
         _admission = new FakeAdmission(capacity);
         _provider = Build(freeTierEnabled, _admission, _log);
@@ -40,7 +40,7 @@ public sealed partial class TenantProvisioningStateMachineTests : IAsyncLifetime
             {
                 // "Nothing was sent" checks wait for the bus to go quiet; a second is plenty in memory.
                 x.SetTestTimeouts(testInactivityTimeout: TimeSpan.FromSeconds(1));
-                x.AddSagaStateMachine<TenantProvisioningStateMachine, TenantState>();
+                x.AddSagaStateMachine<TenantLifecycleStateMachine, TenantState>();
             })
             .BuildServiceProvider(true);
 
@@ -129,7 +129,7 @@ public sealed partial class TenantProvisioningStateMachineTests : IAsyncLifetime
     [Fact]
     public async Task When_every_pool_is_full_the_signup_is_rejected_for_capacity()
     {
-        var full = new TenantProvisioningStateMachineTests(freeTierEnabled: true, capacity: 1);
+        var full = new TenantLifecycleStateMachineTests(freeTierEnabled: true, capacity: 1);
         await full.InitializeAsync();
         try
         {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MechanicBuddy.Gateway.Api;
 using Microsoft.Extensions.Options;
 
-namespace MechanicBuddy.Gateway.Consumers;
+namespace MechanicBuddy.Gateway.Waiting;
 
 /// <summary>
 /// Lets a request that asked for <c>Prefer: wait</c> sleep until its tenant's lifecycle event arrives, instead of

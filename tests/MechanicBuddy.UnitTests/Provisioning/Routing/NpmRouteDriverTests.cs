@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;
 
-namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
+namespace MechanicBuddy.UnitTests.Provisioning.Routing;
 
 /// <summary>The Nginx Proxy Manager driver, wired as the service wires it (Routing:Driver = npm), against a faithful fake of NPM's API.</summary>
 public sealed class NpmRouteDriverTests : IAsyncLifetime

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
+namespace MechanicBuddy.UnitTests.Provisioning.Routing;
 
 /// <summary>
 /// Nginx Proxy Manager's token and proxy-host API as its backend describes it: bearer tokens from POST /api/tokens

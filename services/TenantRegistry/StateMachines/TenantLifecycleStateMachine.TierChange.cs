@@ -15,7 +15,7 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// is removed, the source is unfrozen and, if the switch was attempted, the route given back to it. Either the tenant
 /// ends fully on its new side or fully on its old one. Within the shared path (free ↔ demo) the tier is only recorded.
 /// </summary>
-public sealed partial class TenantProvisioningStateMachine
+public sealed partial class TenantLifecycleStateMachine
 {
     public State TierProvisioningTarget { get; private set; } = null!;
     public State TierFreezingSource { get; private set; } = null!;

@@ -4,7 +4,7 @@ using MechanicBuddy.Contracts;
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
 /// <summary>Suspend and resume: the saga asks the path's worker to switch the route, and only its confirmation moves the tenant.</summary>
-public sealed partial class TenantProvisioningStateMachineTests
+public sealed partial class TenantLifecycleStateMachineTests
 {
     async Task<ProvisionTenant> ActiveSharedTenantAsync()
     {

@@ -1,7 +1,7 @@
 using MechanicBuddy.Provisioning.Routing;
 using MechanicBuddy.Provisioning.Routing.Nginx;
 
-namespace MechanicBuddy.UnitTests.SharedTierProvisioner;
+namespace MechanicBuddy.UnitTests.Provisioning.Routing;
 
 public sealed class NginxServerBlockTests
 {

@@ -5,7 +5,7 @@ using MechanicBuddy.Contracts;
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
 /// <summary>The saga when things go wrong: a reused Idempotency-Key, deadlines, operator retries.</summary>
-public sealed partial class TenantProvisioningStateMachineTests
+public sealed partial class TenantLifecycleStateMachineTests
 {
     [Fact]
     public async Task The_same_tenant_id_with_a_different_signup_is_refused_as_a_reused_key()

@@ -14,7 +14,7 @@ namespace MechanicBuddy.TenantRegistry.StateMachines;
 /// query right after acceptance always finds the tenant. Commands to the workers and lifecycle events go through the
 /// transactional outbox: they are committed with the state change that decided them.
 /// </summary>
-public sealed partial class TenantProvisioningStateMachine : MassTransitStateMachine<TenantState>
+public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachine<TenantState>
 {
     public State Provisioning { get; private set; } = null!;
     public State Active { get; private set; } = null!;
@@ -36,7 +36,7 @@ public sealed partial class TenantProvisioningStateMachine : MassTransitStateMac
     public Event<TenantRemovalOverdue> RemovalOverdue { get; private set; } = null!;
     public Event<RetryProvisioning> RetryRequested { get; private set; } = null!;
 
-    public TenantProvisioningStateMachine(IOptions<ProvisioningOptions> options)
+    public TenantLifecycleStateMachine(IOptions<ProvisioningOptions> options)
     {
         InstanceState(x => x.CurrentState);
         Event(() => ProvisionRequested, e => e.CorrelateById(c => c.Message.CorrelationId));
