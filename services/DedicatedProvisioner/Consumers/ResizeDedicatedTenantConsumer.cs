@@ -20,16 +20,17 @@ public sealed class ResizeDedicatedTenantConsumer(IDedicatedPlatform platform, P
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        foreach (var tier in new[] { command.OldTier, command.NewTier })
-        {
-            if (!options.Value.TierResourceLimits.ContainsKey(tier))
-            {
-                throw new ArgumentException($"'{tier}' is not a dedicated tier ({string.Join(", ", options.Value.TierResourceLimits.Keys)})");
-            }
-        }
         var plan = DedicatedResizePlan.For(command, options.Value);
+        // A tier this worker has no shape for is answered, not thrown: a thrown command would only be retried into the
+        // error queue while the saga, hearing nothing, sends it again.
+        var unknown = new[] { command.OldTier, command.NewTier }.FirstOrDefault(t => !options.Value.TierResourceLimits.ContainsKey(t));
         await inbox.RunOnceAsync(context, command.TenantId, ProvisioningInbox.AttemptKey("dedicated-resize", command.TierChange, attempt: 1),
-            () => ResizeAsync(context, plan));
+            () => unknown is null ? ResizeAsync(context, plan) : Task.FromResult(RecordedEvent.Of(new DedicatedTenantResizeFailed
+            {
+                CorrelationId = command.CorrelationId, TenantId = command.TenantId, TierChange = command.TierChange, Step = "ResizeQuota",
+                Reason = $"'{unknown}' is not a dedicated tier here ({string.Join(", ", options.Value.TierResourceLimits.Keys)}); nothing was changed",
+                RolledBack = true, FailedAt = clock.GetUtcNow(),
+            })));
     }
 
     async Task<RecordedEvent> ResizeAsync(ConsumeContext context, DedicatedResizePlan plan)

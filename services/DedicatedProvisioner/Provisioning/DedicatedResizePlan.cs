@@ -24,6 +24,16 @@ public sealed record DedicatedResizePlan(ResizeDedicatedTenant Command, TenantNa
         return new DedicatedResizePlan(command, names, With(from, l => l.PostgresStorage = storage), With(to, l => l.PostgresStorage = storage));
     }
 
+    /// <summary>The plan with the database volume at least <paramref name="liveSize"/> (what the cluster has now: an operator may have grown it).</summary>
+    public DedicatedResizePlan WithStorageAtLeast(string? liveSize)
+    {
+        if (liveSize is null || Larger(liveSize, To.PostgresStorage) == To.PostgresStorage)
+        {
+            return this;
+        }
+        return this with { From = With(From, l => l.PostgresStorage = liveSize), To = With(To, l => l.PostgresStorage = liveSize) };
+    }
+
     /// <summary>Each figure the larger of the two tiers': old pods still running beside the new tier's surge pods and joining instances.</summary>
     public TierResourceLimits Transition => new()
     {

@@ -47,11 +47,12 @@ public sealed partial class TenantLifecycleStateMachine
             When(DedicatedResizeFailed, context => IsCurrentChange(context.Saga, context.Message.TierChange))
                 .AppendSteps(message => message.Steps)
                 .Then(context => context.Saga.TierChangeError = $"TierResize: {context.Message.Step}: {context.Message.Reason}")
-                .PublishViaOutbox(context => new TenantTierChangeRolledBack
+                // Only a shape verified back is a rollback billing may rely on; otherwise the log asks an operator to look.
+                .If(context => context.Message.RolledBack, rolledBack => rolledBack.PublishViaOutbox(context => new TenantTierChangeRolledBack
                 {
                     TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!,
                     Phase = "TierResize", Reason = context.Saga.TierChangeError!, RolledBackAt = context.Message.FailedAt,
-                })
+                }))
                 .TierPhase("TierChange", "failed", context => context.Message.RolledBack
                     ? $"resize failed ({context.Message.Step}: {context.Message.Reason}); {context.Saga.SubscriptionTier} shape put back, tenant served throughout"
                     : $"resize failed ({context.Message.Step}: {context.Message.Reason}) and the {context.Saga.SubscriptionTier} shape could not be verified back: an operator must look")

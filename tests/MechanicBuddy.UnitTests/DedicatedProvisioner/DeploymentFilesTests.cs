@@ -153,7 +153,7 @@ public sealed partial class DeploymentFilesTests
         [
             ("", "namespaces", "get"), ("", "namespaces", "create"), ("", "namespaces", "patch"), ("", "namespaces", "delete"),
             ("", "namespaces", "list"), ("", "namespaces", "watch"),
-            ("", "resourcequotas", "create"), ("", "resourcequotas", "update"), ("", "limitranges", "create"), ("", "limitranges", "update"),
+            ("", "resourcequotas", "create"), ("", "resourcequotas", "update"), ("", "resourcequotas", "get"), ("", "limitranges", "create"), ("", "limitranges", "update"),
             ("networking.k8s.io", "networkpolicies", "create"), ("networking.k8s.io", "networkpolicies", "update"),
             ("rbac.authorization.k8s.io", "rolebindings", "create"), ("rbac.authorization.k8s.io", "rolebindings", "update"),
         ];

@@ -29,9 +29,13 @@ public sealed class FakeHelm : IDisposable
                 if [ -f "$dir/status.json" ]; then cat "$dir/status.json"; exit 0; fi
                 echo "Error: release: not found" >&2; exit 1 ;;
               upgrade)
-                has --install "$@" || fail "upgrade without --install"
-                [ "$2" = "--install" ] || fail "expected: upgrade --install RELEASE CHART"
-                release=$3 chart=$4
+                if has --install "$@"; then
+                  [ "$2" = "--install" ] || fail "expected: upgrade --install RELEASE CHART"
+                  release=$3 chart=$4
+                else
+                  release=$2 chart=$3
+                  if [ ! -f "$dir/status.json" ]; then echo "Error: UPGRADE FAILED: \"$release\" has no deployed releases" >&2; exit 1; fi
+                fi
                 [ ${#release} -le 53 ] || fail "release name longer than 53"
                 [ -f "$chart/Chart.yaml" ] || fail "chart $chart has no Chart.yaml"
                 values=$(arg_after -f "$@")

@@ -10,10 +10,25 @@ namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
 /// object's usage plus what the namespace's live objects use must stay within every quota's hard figures, else 403
 /// with kube-apiserver's own message: "exceeded quota: NAME, requested: …, used: …, limited: …"). A pod's usage is the
 /// larger of its containers' sum and its largest init container, as Kubernetes counts it; finished pods count nothing.
+/// Admission reads a quota's status.hard, which the quota controller sets from spec.hard <see cref="QuotaSync"/> after
+/// each write (until then a new quota refuses every pod with "status unknown for quota").
 /// </summary>
 public sealed partial class FakeKubernetesApi
 {
     static readonly string[] ComputeResources = ["memory", "cpu"];
+
+    /// <summary>How long the quota controller takes to put a written quota in force.</summary>
+    public TimeSpan QuotaSync { get; set; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The quota controller: status.hard takes spec.hard a moment after the write.</summary>
+    void SyncQuotaLater(string key) =>
+        _ = Task.Delay(QuotaSync).ContinueWith(_ =>
+        {
+            if (_objects.TryGetValue(key, out var quota) && quota["spec"]?["hard"] is JsonObject hard)
+            {
+                quota["status"] = new JsonObject { ["hard"] = hard.DeepClone() };
+            }
+        }, TaskScheduler.Default);
 
     /// <summary>The refusal ResourceQuota would give this new object, or null when it is admitted.</summary>
     string? Admit(string resource, string ns, JsonObject body)
@@ -43,7 +58,12 @@ public sealed partial class FakeKubernetesApi
         foreach (var quota in _objects.Where(o => o.Key.StartsWith($"resourcequotas|{ns}|", StringComparison.Ordinal)).Select(o => o.Value).OrderBy(q => q["metadata"]!["name"]!.GetValue<string>()))
         {
             var quotaName = quota["metadata"]!["name"]!.GetValue<string>();
-            var hard = (quota["spec"]?["hard"] as JsonObject ?? []).ToDictionary(h => h.Key, h => Quantity(h.Value!.GetValue<string>()));
+            // Admission reads the figures the quota controller has put in force (status), not the ones just written (spec).
+            if (quota["status"]?["hard"] is not JsonObject inForce)
+            {
+                return $"{resource} \"{name}\" is forbidden: status unknown for quota: {quotaName}, resources: {string.Join(",", (quota["spec"]?["hard"] as JsonObject ?? []).Select(h => h.Key).Order())}";
+            }
+            var hard = inForce.ToDictionary(h => h.Key, h => Quantity(h.Value!.GetValue<string>()));
             var missing = hard.Keys.Where(r => r.Contains('.') && resource == "pods" && ComputeResources.Any(c => r.EndsWith("." + c, StringComparison.Ordinal))
                 && !AllContainersSpecify(body, r)).Order().ToList();
             if (missing.Count > 0)

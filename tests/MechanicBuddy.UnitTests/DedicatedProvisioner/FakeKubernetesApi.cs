@@ -181,6 +181,10 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                     return;
                 }
                 Put(resource, ns, body);
+                if (resource == "resourcequotas")
+                {
+                    SyncQuotaLater(Key(resource, ns, newName));
+                }
                 context.Response.StatusCode = 201;
                 await context.Response.WriteAsJsonAsync(body);
                 return;
@@ -194,7 +198,16 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
                 {
                     return;
                 }
+                // A replace keeps the status the controllers wrote; a quota's is brought up to date a moment later.
+                if (Get(resource, ns, name)!["status"] is { } status)
+                {
+                    body!["status"] = status.DeepClone();
+                }
                 Put(resource, ns, body!);
+                if (resource == "resourcequotas")
+                {
+                    SyncQuotaLater(Key(resource, ns, name));
+                }
                 await context.Response.WriteAsJsonAsync(body);
                 return;
             case "PATCH" when name is not null:

@@ -23,12 +23,18 @@ public static class KubernetesObjects
         },
     };
 
-    public static JsonObject Cluster(int instances, int ready, bool readyCondition) => new()
+    /// <param name="readySince">When Ready last changed (CloudNativePG sets it when every instance is ready again).</param>
+    public static JsonObject Cluster(int instances, int ready, bool readyCondition, string memory = "2Gi", string storage = "50Gi", DateTimeOffset? readySince = null) => new()
     {
         ["apiVersion"] = "postgresql.cnpg.io/v1",
         ["kind"] = "Cluster",
         ["metadata"] = new JsonObject { ["name"] = "postgres" },
-        ["spec"] = new JsonObject { ["instances"] = instances },
+        ["spec"] = new JsonObject
+        {
+            ["instances"] = instances,
+            ["storage"] = new JsonObject { ["size"] = storage },
+            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["memory"] = memory }, ["limits"] = new JsonObject { ["memory"] = memory } },
+        },
         ["status"] = new JsonObject
         {
             ["instances"] = instances,
@@ -37,7 +43,8 @@ public static class KubernetesObjects
             ["conditions"] = new JsonArray(new JsonObject
             {
                 ["type"] = "Ready", ["status"] = readyCondition ? "True" : "False", ["reason"] = readyCondition ? "ClusterIsReady" : "ClusterIsNotReady",
-                ["message"] = readyCondition ? "Cluster is Ready" : "Cluster Is Not Ready", ["lastTransitionTime"] = "2026-11-29T10:00:00Z",
+                ["message"] = readyCondition ? "Cluster is Ready" : "Cluster Is Not Ready",
+                ["lastTransitionTime"] = (readySince ?? new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero)).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             }),
         },
     };

@@ -53,9 +53,11 @@ public sealed partial class KubernetesPlatformTests
     {
         var (platform, resize) = await ProvisionedForResizeAsync("professional", "enterprise");
         var ns = resize.Namespace;
-        // helm asked for 3 instances; CloudNativePG has one ready, then the two replicas join.
-        _api.Put("clusters", ns, Cluster(3, 1, false));
-        _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Event("MODIFIED", Cluster(3, 2, false)), new WatchStep.Event("MODIFIED", Cluster(3, 3, true)));
+        // helm asked for 3 instances of 8Gi. The Ready left over from before the change must not count; CloudNativePG
+        // restarts the primary with 8Gi, then the two replicas join and Ready is true again.
+        _api.Put("clusters", ns, Cluster(3, 1, true, "8Gi", "200Gi"));
+        _api.ScriptWatch("clusters", ns, "postgres", new WatchStep.Event("MODIFIED", Cluster(3, 2, false, "8Gi", "200Gi", DateTimeOffset.UtcNow)),
+            new WatchStep.Event("MODIFIED", Cluster(3, 3, true, "8Gi", "200Gi", DateTimeOffset.UtcNow.AddSeconds(2))));
         _api.Put("deployments", ns, Deployment("api", 3, 3));
         _api.Put("deployments", ns, Deployment("web", 3, 3));
 
@@ -66,7 +68,8 @@ public sealed partial class KubernetesPlatformTests
         Assert.Equal(["ResizeQuota", "DeployHelmChart", "WaitForPostgres", "WaitForApi", "WaitForWeb", "ResizeQuota"], progress.Select(p => p.Step));
         Assert.Contains("3/3 instances ready", progress[2].Message, StringComparison.Ordinal);
         // Only what the tier decides, over the release's own values: identity, domains and the admin hash are helm's to keep.
-        Assert.Contains(" --reuse-values", _helm.Calls[^1], StringComparison.Ordinal);
+        Assert.Contains(" --reset-then-reuse-values", _helm.Calls[^1], StringComparison.Ordinal);
+        Assert.StartsWith($"upgrade {resize.Names.HelmRelease} ", _helm.Calls[^1], StringComparison.Ordinal);
         var values = Yaml(_helm.LastValues!);
         Assert.Equal(("3", "8Gi", "200Gi", "3", "4Gi", "3", "2Gi", "-1", "enterprise"),
             (At(values, "postgresql.instances"), At(values, "postgresql.resources.limits.memory"), At(values, "postgresql.storage.size"), At(values, "api.replicas"),
@@ -84,7 +87,7 @@ public sealed partial class KubernetesPlatformTests
     {
         var (platform, resize) = await ProvisionedForResizeAsync("enterprise", "professional");
         var ns = resize.Namespace;
-        _api.Put("clusters", ns, Cluster(1, 1, true));
+        _api.Put("clusters", ns, Cluster(1, 1, true, "2Gi", "200Gi", DateTimeOffset.UtcNow.AddSeconds(5)));
         _api.Put("deployments", ns, Deployment("api", 2, 2));
         _api.Put("deployments", ns, Deployment("web", 2, 2));
 
@@ -108,6 +111,8 @@ public sealed partial class KubernetesPlatformTests
         var (platform, resize) = await ProvisionedForResizeAsync("professional", "enterprise");
         var ns = resize.Namespace;
         _helm.FailNextUpgrade("Error: UPGRADE FAILED: admission webhook \"vcluster.cnpg.io\" denied the request");
+        // What CloudNativePG reports once the rollback's upgrade has restarted the instance with 2Gi again.
+        _api.Put("clusters", ns, Cluster(1, 1, true, "2Gi", "50Gi", DateTimeOffset.UtcNow.AddSeconds(30)));
         var upgradesBefore = _helm.AllValues.Count;
 
         var (outcome, progress) = await ResizeAsync(platform, resize);
@@ -142,5 +147,19 @@ public sealed partial class KubernetesPlatformTests
         Assert.Contains("not labelled for tenant", failed.Reason, StringComparison.Ordinal);
         Assert.Empty(_helm.Calls);
         Assert.DoesNotContain(_api.Requests, r => r.StartsWith("PUT", StringComparison.Ordinal) || r.StartsWith("POST", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_ready_state_left_over_from_before_the_change_does_not_count_as_resized()
+    {
+        var (platform, resize) = await ProvisionedForResizeAsync("enterprise", "professional");
+        // The spec already says 1 × 2Gi, but Ready dates from before the upgrade: CloudNativePG has not restarted anything yet.
+        _api.Put("clusters", resize.Namespace, Cluster(1, 1, true, "2Gi", "200Gi", DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var (outcome, _) = await ResizeAsync(platform, resize);
+
+        var failed = Assert.IsType<DedicatedProvisioningOutcome.Failed>(outcome);
+        Assert.Equal("WaitForPostgres", failed.Step);
+        Assert.Contains("database timeout", failed.Reason, StringComparison.Ordinal);
     }
 }

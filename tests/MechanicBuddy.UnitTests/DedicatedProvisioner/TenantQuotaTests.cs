@@ -143,6 +143,23 @@ public sealed class TenantQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_quota_the_controller_has_not_put_in_force_refuses_every_pod_and_the_driver_waits_for_it()
+    {
+        _api.QuotaSync = TimeSpan.FromSeconds(1);
+        _api.Put("namespaces", null, KubernetesObjects.Namespace("tenant-fresh", "fresh"));
+        Assert.Equal(HttpStatusCode.Created, (await _http.PostAsJsonAsync(new Uri(_api.Url, "api/v1/namespaces/tenant-fresh/resourcequotas"),
+            JsonNode.Parse(KubernetesJson.Serialize(TenantNamespaces.Quota(Provisioning.TierResourceLimits["professional"]))))).StatusCode);
+
+        var early = await CreateAsync("tenant-fresh", "pods", Pod("api-early", ("api", "1Gi")));
+        Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
+        Assert.StartsWith("pods \"api-early\" is forbidden: status unknown for quota: tenant-quota, resources: ", (await early.Content.ReadFromJsonAsync<JsonObject>())!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The driver returns only once the quota is in force, so the chart's pods that follow are admitted.
+        var names = await NamespaceAsync(Provisioning.TierResourceLimits["professional"], "professional");
+        Assert.Equal(HttpStatusCode.Created, (await CreateAsync(names.DedicatedNamespace, "pods", Pod("api-0", ("api", "1Gi")))).StatusCode);
+    }
+
+    [Fact]
     public async Task One_pod_more_is_refused_with_kube_apiservers_own_message()
     {
         var names = await NamespaceAsync(Provisioning.TierResourceLimits["professional"], "professional");

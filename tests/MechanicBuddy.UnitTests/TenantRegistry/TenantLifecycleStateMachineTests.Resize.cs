@@ -135,6 +135,14 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         await ResizeRequestedAsync(signup, "enterprise");
         Assert.True(saga.DeadlineAt < retireAt, "the resize runs under its own deadline");
+        var resizeDeadline = saga.DeadlineAt;
+        // The old side's removal, sent before the resize began, is confirmed while it runs.
+        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        Assert.True(await _log.WaitForAsync(e => e.Step == "RetireOldSide" && e.Outcome == "completed"));
+        Assert.Equal((null, resizeDeadline), (saga.Retired, saga.DeadlineAt));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierResizing));
+        saga.Retired = new TenantSide { DeploymentMode = DeploymentModes.Shared, Pool = "default", Namespace = "mechanicbuddy-free-tier" };
+        saga.RetireAt = retireAt;
         await Harness.Bus.Publish(new DedicatedTenantResized
         {
             CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, TierChange = 1, NewTier = "enterprise", Message = "resized", CompletedAt = DateTimeOffset.UtcNow,

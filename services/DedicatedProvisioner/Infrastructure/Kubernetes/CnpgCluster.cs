@@ -21,6 +21,16 @@ public sealed class CnpgCluster : IKubernetesObject<V1ObjectMeta>
     public bool IsReady => Spec is { Instances: > 0 } spec && Status is { } status && status.ReadyInstances == spec.Instances
         && status.Conditions.Any(c => c.Type == "Ready" && c.Status == "True");
 
+    /// <summary>
+    /// Ready with a given shape, after a change made at <paramref name="changedAt"/>: the spec has the instances and
+    /// memory asked for (helm applied it), every instance is ready, and when the memory changed (CloudNativePG restarts
+    /// each instance with it) Ready has become true again since the change. The Cluster has no observedGeneration, so
+    /// without the last rule the Ready left over from before the change would pass at once.
+    /// </summary>
+    public bool IsReadyWith(int instances, string memory, bool restarts, DateTimeOffset changedAt) =>
+        IsReady && Spec!.Instances == instances && Spec.Resources?.Limits?.TryGetValue("memory", out var limit) == true && limit.ToString() == memory
+        && (!restarts || Status!.Conditions.Any(c => c.Type == "Ready" && c.LastTransitionTime is { } at && new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) >= changedAt.AddSeconds(-1)));
+
     /// <summary>Custom-object watches yield untyped JSON; this reads it as a Cluster.</summary>
     public static CnpgCluster From(object untyped) =>
         System.Text.Json.JsonSerializer.Deserialize<CnpgCluster>(untyped is System.Text.Json.JsonElement element ? element : System.Text.Json.JsonSerializer.SerializeToElement(untyped))
@@ -33,6 +43,13 @@ public sealed class CnpgCluster : IKubernetesObject<V1ObjectMeta>
 public sealed class CnpgClusterSpec
 {
     [JsonPropertyName("instances")] public int Instances { get; set; }
+    [JsonPropertyName("resources")] public V1ResourceRequirements? Resources { get; set; }
+    [JsonPropertyName("storage")] public CnpgStorage? Storage { get; set; }
+}
+
+public sealed class CnpgStorage
+{
+    [JsonPropertyName("size")] public string? Size { get; set; }
 }
 
 public sealed class CnpgClusterStatus

@@ -59,9 +59,20 @@ public sealed class HelmCli(IOptions<KubernetesOptions> options, ILogger<HelmCli
         }
     }
 
-    /// <param name="reuseValues">Keep the release's values and lay these over them (a resize sends only what the tier decides).</param>
-    public async Task<string> UpgradeInstallAsync(string release, string @namespace, string valuesYaml, CancellationToken cancellationToken, bool reuseValues = false)
+    public Task<string> UpgradeInstallAsync(string release, string @namespace, string valuesYaml, CancellationToken cancellationToken) =>
+        UpgradeAsync(["upgrade", "--install", release], @namespace, valuesYaml, [], cancellationToken);
+
+    /// <summary>
+    /// A resize: `upgrade` (no --install: a release that is gone is an error, not a fresh install) with
+    /// --reset-then-reuse-values (helm 3.14+): the chart's current defaults, then the release's own values (identity,
+    /// domains, admin hash), then these values on top (what the tier decides).
+    /// </summary>
+    public Task<string> UpgradeKeepingValuesAsync(string release, string @namespace, string valuesYaml, CancellationToken cancellationToken) =>
+        UpgradeAsync(["upgrade", release], @namespace, valuesYaml, ["--reset-then-reuse-values"], cancellationToken);
+
+    async Task<string> UpgradeAsync(string[] command, string @namespace, string valuesYaml, string[] options, CancellationToken cancellationToken)
     {
+        var release = command[^1];
         var valuesFile = Path.Combine(Path.GetTempPath(), $"mechanicbuddy-{release}-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(valuesFile, "", cancellationToken);
         if (OperatingSystem.IsWindows())
@@ -73,11 +84,11 @@ public sealed class HelmCli(IOptions<KubernetesOptions> options, ILogger<HelmCli
         try
         {
             var result = await RunAsync(
-                ["upgrade", "--install", release, Path.GetFullPath(Kube.ChartPath), "-n", @namespace, "-f", valuesFile,
-                 "--timeout", Kube.HelmTimeout, "--history-max", "10", .. (reuseValues ? ["--reuse-values"] : Array.Empty<string>())], cancellationToken);
+                [.. command, Path.GetFullPath(Kube.ChartPath), "-n", @namespace, "-f", valuesFile, "--timeout", Kube.HelmTimeout, "--history-max", "10", .. options],
+                cancellationToken);
             if (!result.Succeeded)
             {
-                throw new HelmException($"helm upgrade --install exited {result.ExitCode}: {result.Output}");
+                throw new HelmException($"helm {string.Join(' ', command[..^1])} exited {result.ExitCode}: {result.Output}");
             }
             return result.StandardOutput.Trim();
         }

@@ -37,6 +37,10 @@ public sealed class KubernetesOptions
     [Range(1, 3600)]
     public int NamespaceDeleteTimeoutSeconds { get; set; } = 300;
 
+    /// <summary>How long to wait for the quota controller to put a written ResourceQuota in force (its status) before going on.</summary>
+    [Range(0, 600)]
+    public int QuotaSyncTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Namespaces whose pods the tenant's default-deny NetworkPolicy admits.</summary>
     [Required]
     public string IngressControllerNamespace { get; set; } = "ingress-nginx";

@@ -104,12 +104,13 @@ public sealed partial class KubernetesPlatform(
     }
 
     /// <summary>The seed's database wait: critical, so a timeout fails the step (and the caller compensates).</summary>
-    async Task WaitForPostgresAsync(string ns, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken)
+    async Task WaitForPostgresAsync(string ns, Func<ProvisioningProgress, Task> onProgress, CancellationToken cancellationToken,
+        Func<CnpgCluster, bool>? ready = null)
     {
         var database = new ReadinessResult(false, "");
         await steps.RunAsync(WaitForPostgres, () => $"CloudNativePG cluster {HelmValues.PostgresClusterName}: {database.LastSeen}", onProgress, async cancellationToken =>
         {
-            database = await WaitForClusterAsync(ns, cancellationToken);
+            database = await WaitForClusterAsync(ns, cancellationToken, ready);
             if (!database.Ready)
             {
                 throw new ReadinessTimeoutException($"database timeout: cluster {HelmValues.PostgresClusterName} not ready after {ReadyTimeout.TotalMinutes:0.#} min ({database.LastSeen})");
@@ -117,14 +118,14 @@ public sealed partial class KubernetesPlatform(
         }, cancellationToken);
     }
 
-    Task<ReadinessResult> WaitForClusterAsync(string ns, CancellationToken cancellationToken) =>
+    Task<ReadinessResult> WaitForClusterAsync(string ns, CancellationToken cancellationToken, Func<CnpgCluster, bool>? ready = null) =>
         ReadinessWatch.WaitAsync<CnpgCluster, CnpgClusterList>(
             token => client.CustomObjects.ListNamespacedCustomObjectAsync<CnpgClusterList>(
                 CnpgCluster.Group, CnpgCluster.Version, ns, CnpgCluster.Plural, fieldSelector: $"metadata.name={HelmValues.PostgresClusterName}", cancellationToken: token),
             (version, onError, token) => client.CustomObjects.WatchListNamespacedCustomObjectAsync(
                 CnpgCluster.Group, CnpgCluster.Version, ns, CnpgCluster.Plural, fieldSelector: $"metadata.name={HelmValues.PostgresClusterName}",
                 resourceVersion: version, onError: onError, cancellationToken: token).Select(e => (e.Item1, CnpgCluster.From(e.Item2))),
-            c => c.IsReady, c => c.Describe(), ReadyTimeout, steps.Clock, cancellationToken);
+            ready ?? (c => c.IsReady), c => c.Describe(), ReadyTimeout, steps.Clock, cancellationToken);
 
     /// <summary>API and Web: a timeout is the seed's "log warning, continue"; an API error is still a failure.</summary>
     async Task WaitForDeploymentAsync(string step, string ns, string deployment, List<string> warnings, Func<ProvisioningProgress, Task> onProgress,

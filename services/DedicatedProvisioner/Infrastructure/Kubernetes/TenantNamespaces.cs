@@ -80,12 +80,37 @@ public sealed class TenantNamespaces(IKubernetes client, IOptions<KubernetesOpti
         await CreateOrReplaceAsync(
             () => client.CoreV1.CreateNamespacedResourceQuotaAsync(Quota(limits), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
             () => client.CoreV1.ReplaceNamespacedResourceQuotaAsync(Quota(limits), QuotaName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
+        await QuotaInForceAsync(ns, Quota(limits), TimeSpan.FromSeconds(Kube.QuotaSyncTimeoutSeconds), cancellationToken);
         await CreateOrReplaceAsync(
             () => client.CoreV1.CreateNamespacedLimitRangeAsync(LimitRange(), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
             () => client.CoreV1.ReplaceNamespacedLimitRangeAsync(LimitRange(), LimitRangeName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
         await CreateOrReplaceAsync(
             () => client.NetworkingV1.CreateNamespacedNetworkPolicyAsync(NetworkPolicy(), ns, fieldValidation: Strict, cancellationToken: cancellationToken),
             () => client.NetworkingV1.ReplaceNamespacedNetworkPolicyAsync(NetworkPolicy(), NetworkPolicyName, ns, fieldValidation: Strict, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Quota admission judges a pod by the quota's status, which the quota controller fills in after a write: until
+    /// then a new quota refuses every pod ("status unknown for quota") and a widened one still holds the old figures.
+    /// So wait (briefly) until status.hard is what was written; past the limit the controllers' own retries take over.
+    /// </summary>
+    async Task<bool> QuotaInForceAsync(string ns, V1ResourceQuota written, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + limit;
+        while (true)
+        {
+            var current = await client.CoreV1.ReadNamespacedResourceQuotaAsync(QuotaName, ns, cancellationToken: cancellationToken);
+            var hard = current.Status?.Hard;
+            if (hard is not null && written.Spec.Hard.All(w => hard.TryGetValue(w.Key, out var h) && h.ToDecimal() == w.Value.ToDecimal()))
+            {
+                return true;
+            }
+            if (clock.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
     }
 
     static bool IsTerminating(V1Namespace ns) => ns.Metadata?.DeletionTimestamp is not null || ns.Status?.Phase == "Terminating";
