@@ -1,3 +1,5 @@
+using MechanicBuddy.Contracts.Http;
+
 namespace MechanicBuddy.Contracts;
 
 /// <summary>Lifecycle event for billing and signup: the tenant is Active.</summary>
@@ -11,4 +13,10 @@ public record TenantProvisioned
     public required string TenantUrl { get; init; }
     public required string ApiUrl { get; init; }
     public required DateTimeOffset ProvisionedAt { get; init; }
+
+    /// <summary>
+    /// The signup's result as the registry records it at this moment (log included), so a Gateway holding the request
+    /// open answers from the event instead of reading it back. Additive: billing can ignore it.
+    /// </summary>
+    public TenantProvisioningResult? Result { get; init; }
 }

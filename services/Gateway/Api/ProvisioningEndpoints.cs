@@ -124,10 +124,14 @@ public static class ProvisioningEndpoints
         }
 
         var location = $"/api/provisioning/{tenantId}";
-        var status = await registry.GetProvisioningAsync(tenantId, cancellationToken);
-        var result = (status.IsSuccessful && status.Content is not null
-            ? status.Content
-            : new TenantProvisioningResult { Status = TenantStatuses.Provisioning, TenantId = tenantId, SubscriptionTier = signup.SubscriptionTier })
+        // The completion event carried the registry's result; without one (not waited, timed out, already finished) it is read.
+        var recorded = waiter?.Result;
+        if (recorded is null)
+        {
+            var status = await registry.GetProvisioningAsync(tenantId, cancellationToken);
+            recorded = status.IsSuccessful ? status.Content : null;
+        }
+        var result = (recorded ?? new TenantProvisioningResult { Status = TenantStatuses.Provisioning, TenantId = tenantId, SubscriptionTier = signup.SubscriptionTier })
             with { AdminPassword = password };
         http.Response.Headers.Location = location;
         return result.Status == TenantStatuses.Provisioning ? TypedResults.Accepted(location, result) : TypedResults.Ok(result);

@@ -1,6 +1,7 @@
 using MechanicBuddy.Gateway.Waiting;
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Contracts.Http;
 
 namespace MechanicBuddy.Gateway.Consumers;
 
@@ -12,9 +13,9 @@ public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier, I
     IConsumer<TenantProvisioned>, IConsumer<TenantProvisioningFailed>, IConsumer<TenantDeprovisioned>,
     IConsumer<TenantSuspended>, IConsumer<TenantResumed>, IConsumer<TenantTierChanged>, IConsumer<TenantTierChangeRolledBack>
 {
-    public Task Consume(ConsumeContext<TenantProvisioned> context) => Wake(context.Message.TenantId);
+    public Task Consume(ConsumeContext<TenantProvisioned> context) => Wake(context.Message.TenantId, context.Message.Result);
 
-    public Task Consume(ConsumeContext<TenantProvisioningFailed> context) => Wake(context.Message.TenantId);
+    public Task Consume(ConsumeContext<TenantProvisioningFailed> context) => Wake(context.Message.TenantId, context.Message.Result);
 
     public Task Consume(ConsumeContext<TenantDeprovisioned> context) => Wake(context.Message.TenantId);
 
@@ -26,10 +27,10 @@ public sealed class TenantLifecycleConsumer(TenantCompletionNotifier notifier, I
 
     public Task Consume(ConsumeContext<TenantTierChangeRolledBack> context) => Wake(context.Message.TenantId);
 
-    Task Wake(string tenantId)
+    Task Wake(string tenantId, TenantProvisioningResult? result = null)
     {
         logger.LogDebug("Lifecycle event for {TenantId}", tenantId);
-        notifier.Notify(tenantId);
+        notifier.Notify(tenantId, result);
         return Task.CompletedTask;
     }
 }

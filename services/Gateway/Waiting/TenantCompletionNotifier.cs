@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.Gateway.Api;
 using Microsoft.Extensions.Options;
 
@@ -7,11 +8,12 @@ namespace MechanicBuddy.Gateway.Waiting;
 /// <summary>
 /// Lets a request that asked for <c>Prefer: wait</c> sleep until its tenant's lifecycle event arrives, instead of
 /// polling the registry. A waiter registers before the command is sent, so even an instant completion is not missed.
-/// At most Gateway:Limits:MaxOpenWaits wait at once; past that a request does not wait.
+/// At most Gateway:Limits:MaxOpenWaits wait at once; past that a request does not wait. A signup's completion event
+/// carries the registry's result, which the waiter hands back so the answer needs no read-back.
 /// </summary>
 public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limits)
 {
-    readonly ConcurrentDictionary<string, List<TaskCompletionSource>> _waiters = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, List<TaskCompletionSource<TenantProvisioningResult?>>> _waiters = new(StringComparer.Ordinal);
     int _open;
 
     /// <summary>Requests waiting right now.</summary>
@@ -25,7 +27,7 @@ public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limi
             Interlocked.Decrement(ref _open);
             return null;
         }
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<TenantProvisioningResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var list = _waiters.GetOrAdd(tenantId, _ => []);
         lock (list)
         {
@@ -34,7 +36,8 @@ public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limi
         return new Waiter(this, tenantId, completion);
     }
 
-    public void Notify(string tenantId)
+    /// <param name="result">The signup's result as the event carried it, when it carried one.</param>
+    public void Notify(string tenantId, TenantProvisioningResult? result = null)
     {
         if (_waiters.TryRemove(tenantId, out var list))
         {
@@ -42,13 +45,13 @@ public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limi
             {
                 foreach (var waiter in list)
                 {
-                    waiter.TrySetResult();
+                    waiter.TrySetResult(result);
                 }
             }
         }
     }
 
-    void Unregister(string tenantId, TaskCompletionSource completion)
+    void Unregister(string tenantId, TaskCompletionSource<TenantProvisioningResult?> completion)
     {
         Interlocked.Decrement(ref _open);
         if (_waiters.TryGetValue(tenantId, out var list))
@@ -58,14 +61,17 @@ public sealed class TenantCompletionNotifier(IOptions<GatewayLimitsOptions> limi
                 list.Remove(completion);
                 if (list.Count == 0)
                 {
-                    _waiters.TryRemove(new KeyValuePair<string, List<TaskCompletionSource>>(tenantId, list));
+                    _waiters.TryRemove(new KeyValuePair<string, List<TaskCompletionSource<TenantProvisioningResult?>>>(tenantId, list));
                 }
             }
         }
     }
 
-    public sealed class Waiter(TenantCompletionNotifier owner, string tenantId, TaskCompletionSource completion) : IDisposable
+    public sealed class Waiter(TenantCompletionNotifier owner, string tenantId, TaskCompletionSource<TenantProvisioningResult?> completion) : IDisposable
     {
+        /// <summary>The result the completion event carried (null before it, or when the event carried none).</summary>
+        public TenantProvisioningResult? Result => completion.Task.IsCompletedSuccessfully ? completion.Task.Result : null;
+
         /// <summary>True when the tenant reached a final state within the timeout.</summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
         {

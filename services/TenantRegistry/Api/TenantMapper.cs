@@ -38,13 +38,16 @@ public static class TenantMapper
             : null,
     };
 
-    public static TenantProvisioningResult ToResult(TenantState saga, IReadOnlyList<ProvisioningLogEntry> log, ProvisioningOptions options, DateTimeOffset now)
+    /// <param name="status">The state to report when the saga is about to enter it (its completion event is built before the row is stored).</param>
+    public static TenantProvisioningResult ToResult(TenantState saga, IReadOnlyList<ProvisioningLogEntry> log, ProvisioningOptions options, DateTimeOffset now,
+        string? status = null)
     {
         var end = saga.ProvisionedAt ?? saga.FailedAt ?? now;
+        var state = status ?? saga.CurrentState;
         return new TenantProvisioningResult
         {
-            Success = saga.CurrentState == TenantStatuses.Active,
-            Status = saga.CurrentState,
+            Success = state == TenantStatuses.Active,
+            Status = state,
             TenantId = saga.TenantId,
             CompanyName = saga.CompanyName,
             TenantUrl = saga.TenantUrl,

@@ -1,4 +1,5 @@
 using MassTransit;
+using MassTransit.Middleware;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.TenantRegistry.Api;
@@ -13,6 +14,9 @@ namespace MechanicBuddy.TenantRegistry.Extensions;
 
 public static class TenantRegistryExtensions
 {
+    /// <summary>The queue of the tenant lifecycle saga and of the workers' progress events.</summary>
+    public const string LifecycleEndpoint = "tenant-state";
+
     public static WebApplicationBuilder AddTenantRegistry(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
@@ -34,20 +38,34 @@ public static class TenantRegistryExtensions
 
         builder.AddMechanicBuddyBus(x =>
         {
+            // Messages of one tenant are handled one after another, in the order they reached the queue (others in
+            // parallel): concurrent copies of a signup (an Idempotency-Key sent ten times) would otherwise collide on the
+            // row and burn retries, and a worker's progress events, published before its outcome, are in the log by the
+            // time the outcome is handled, so the completion event carries the whole log.
+            var partition = new Partitioner(16, new Murmur3UnsafeHashGenerator());
             x.AddSagaStateMachine<TenantLifecycleStateMachine, TenantState>((context, saga) =>
                 {
-                    // Messages of one tenant are handled one after another (others in parallel): concurrent copies of a
-                    // signup (an Idempotency-Key sent ten times) would otherwise collide on the row and burn retries.
-                    var partition = saga.CreatePartitioner(16);
                     saga.Message<ProvisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<DeprovisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<RetryProvisioning>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<SharedTenantProvisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<SharedTenantProvisioningFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<SharedTenantDeprovisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DedicatedTenantProvisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DedicatedTenantProvisioningFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DedicatedTenantDeprovisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DedicatedTenantResized>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<DedicatedTenantResizeFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     // Responses leave only after the saga row is committed; commands and events go through the
                     // transactional outbox (committed with the row, delivered by the OutboxDispatcher).
                     saga.UseInMemoryOutbox(context);
                 })
-                .NpgsqlRepository<TenantState, TenantSagaTable>();
-            x.AddConsumer<TenantProvisioningProgressedConsumer>();
+                .NpgsqlRepository<TenantState, TenantSagaTable>()
+                .Endpoint(e => e.Name = LifecycleEndpoint);
+            // On the saga's own queue, in the same partitions: see above.
+            x.AddConsumer<TenantProvisioningProgressedConsumer>((_, consumer) =>
+                    consumer.Message<TenantProvisioningProgressed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId)))
+                .Endpoint(e => e.Name = LifecycleEndpoint);
         });
         return builder;
     }

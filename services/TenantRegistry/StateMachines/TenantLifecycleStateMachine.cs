@@ -119,14 +119,14 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                 })
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
-                .PublishViaOutbox(context => ProvisionedEvent(context.Saga))
+                .PublishProvisioned(options.Value)
                 .TransitionTo(Active),
             When(SharedProvisioningFailed)
                 .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .PublishFailed(options.Value)
                 .TransitionTo(Failed),
             When(DedicatedProvisioned)
                 .Then(context =>
@@ -146,13 +146,13 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                 .AppendLog("Completed", "completed", context => context.Message.Warnings.Count == 0
                     ? $"tenant active at {context.Saga.TenantUrl}"
                     : $"tenant active at {context.Saga.TenantUrl} with {context.Message.Warnings.Count} warning(s): {string.Join("; ", context.Message.Warnings)}")
-                .PublishViaOutbox(context => ProvisionedEvent(context.Saga))
+                .PublishProvisioned(options.Value)
                 .TransitionTo(Active),
             When(DedicatedProvisioningFailed)
                 .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .PublishFailed(options.Value)
                 .TransitionTo(Failed),
             When(TimedOut)
                 .Then(context =>
@@ -170,11 +170,11 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
             When(SharedDeprovisioned)
                 .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
                 .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
-                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .PublishFailed(options.Value)
                 .TransitionTo(Failed),
             When(DedicatedDeprovisioned)
                 .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
-                .PublishViaOutbox(context => FailedEvent(context.Saga))
+                .PublishFailed(options.Value)
                 .TransitionTo(Failed),
             When(SharedProvisioningFailed).AppendSteps(message => message.Steps),
             When(DedicatedProvisioningFailed).AppendSteps(message => message.Steps));
@@ -363,27 +363,6 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
         saga.FailureReason = compensated ? reason : $"{reason} (cleanup incomplete: see the provisioning log)";
         saga.FailedAt = failedAt;
     }
-
-    static TenantProvisioned ProvisionedEvent(TenantState saga) => new()
-    {
-        TenantId = saga.TenantId,
-        CompanyName = saga.CompanyName,
-        SubscriptionTier = saga.SubscriptionTier,
-        OwnerEmail = saga.OwnerEmail,
-        DeploymentMode = saga.DeploymentMode!,
-        TenantUrl = saga.TenantUrl!,
-        ApiUrl = saga.ApiUrl!,
-        ProvisionedAt = saga.ProvisionedAt!.Value,
-    };
-
-    static TenantProvisioningFailed FailedEvent(TenantState saga) => new()
-    {
-        TenantId = saga.TenantId,
-        SubscriptionTier = saga.SubscriptionTier,
-        Step = saga.FailedStep!,
-        Reason = saga.FailureReason!,
-        FailedAt = saga.FailedAt!.Value,
-    };
 
     static TenantDeprovisioned DeprovisionedEvent(TenantState saga) => new()
     {

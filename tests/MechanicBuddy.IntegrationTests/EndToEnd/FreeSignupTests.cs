@@ -54,6 +54,8 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
         var again = (await plane.Client.GetFromJsonAsync<TenantProvisioningResult>(response.Headers.Location, Json))!;
         Assert.Null(again.AdminPassword);
         Assert.Equal(TenantStatuses.Active, again.Status);
+        // The answer came with the completion event and is the record itself: every step once, nothing added later.
+        Assert.Equal(result.ProvisioningLog, again.ProvisioningLog);
         Assert.DoesNotContain(result.AdminPassword, plane.AllLogs(), StringComparison.Ordinal);
 
         var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{result.TenantId}", Json))!;

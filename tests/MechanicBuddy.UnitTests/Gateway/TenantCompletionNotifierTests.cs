@@ -1,3 +1,4 @@
+using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.Gateway.Waiting;
 using MechanicBuddy.Gateway.Api;
 using MechanicBuddy.Gateway.Consumers;
@@ -25,5 +26,18 @@ public sealed class TenantCompletionNotifierTests
         Assert.Equal(1, notifier.OpenWaits);
         using var third = notifier.TryRegister("tenant-c-123456");
         Assert.NotNull(third);
+    }
+
+    [Fact]
+    public async Task A_waiter_gets_the_result_its_completion_event_carried()
+    {
+        var notifier = new TenantCompletionNotifier(Options.Create(new GatewayLimitsOptions { MaxOpenWaits = 4 }));
+        using var waiter = notifier.TryRegister("tenant-a-123456")!;
+        Assert.Null(waiter.Result);
+
+        notifier.Notify("tenant-a-123456", new TenantProvisioningResult { Status = "Active", TenantId = "tenant-a-123456" });
+
+        Assert.True(await waiter.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Equal("Active", waiter.Result!.Status);
     }
 }

@@ -162,6 +162,10 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var published = Harness.Published.Select<TenantProvisioned>().Single().Context.Message;
         Assert.Equal((signup.TenantId, "shared", "https://x.mechanicbuddy.app"), (published.TenantId, published.DeploymentMode, published.TenantUrl));
         Assert.Contains(_log.Entries, e => e.Entry.Step == "Completed");
+        // What the Gateway answers, carried by the event: the final state and the whole log, this transition's entries included.
+        var result = published.Result!;
+        Assert.Equal((TenantStatuses.Active, true, "https://x.mechanicbuddy.app", "shared"), (result.Status, result.Success, result.TenantUrl, result.Resources!.PostgresInstances));
+        Assert.Equal(["Accepted", "Completed"], result.ProvisioningLog.Select(e => e.Step));
     }
 
     [Fact]
@@ -179,6 +183,8 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
         var failed = Harness.Published.Select<TenantProvisioningFailed>().Single().Context.Message;
         Assert.Equal(("RunMigrations", "PostgreSQL 42P07: relation \"users\" already exists"), (failed.Step, failed.Reason));
+        Assert.Equal((TenantStatuses.Failed, false, "RunMigrations"), (failed.Result!.Status, failed.Result.Success, failed.Result.FailedStep));
+        Assert.Equal("Failed", failed.Result.ProvisioningLog[^1].Step);
         Assert.Empty(_admission.Slots);
     }
 
