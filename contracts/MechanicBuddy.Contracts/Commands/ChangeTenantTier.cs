@@ -3,7 +3,7 @@ namespace MechanicBuddy.Contracts;
 /// <summary>
 /// Gateway → saga (request/response): move an Active tenant to another tier. Between the shared and the dedicated
 /// path this builds the target, moves the data under a read-only window, proves it, switches the route and retires
-/// the source after a grace period. Answered by <see cref="TenantTierChangeAccepted"/> or <see cref="TenantProvisioningRejected"/>.
+/// the source after a grace period. Answered by <see cref="TenantTierChangeAccepted"/> or <see cref="TenantRequestRejected"/>.
 /// </summary>
 public record ChangeTenantTier
 {

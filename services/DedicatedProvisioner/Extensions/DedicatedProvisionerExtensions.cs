@@ -71,8 +71,8 @@ public static class DedicatedProvisionerExtensions
         builder.Services.AddHostedService<DedicatedWorkQueue>();
         builder.AddMechanicBuddyBus(x =>
         {
-            x.AddConsumer<ProvisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionDedicatedTenant);
-            x.AddConsumer<DeprovisionDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionDedicatedTenant);
+            x.AddConsumer<BuildDedicatedSideConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionDedicatedTenant);
+            x.AddConsumer<RemoveDedicatedSideConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionDedicatedTenant);
             x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
             x.AddConsumer<MoveTenantDataConsumer>().Endpoint(e => e.Name = QueueNames.MoveTenantData);
             x.AddConsumer<ResizeDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ResizeDedicatedTenant);

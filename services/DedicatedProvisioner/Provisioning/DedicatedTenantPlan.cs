@@ -5,7 +5,7 @@ using MechanicBuddy.Tenancy.Configuration;
 namespace MechanicBuddy.DedicatedProvisioner.Provisioning;
 
 /// <summary>Everything a platform needs to build one dedicated tenant, worked out once from the command and the tier's limits.</summary>
-public sealed record DedicatedTenantPlan(ProvisionDedicatedTenant Command, TenantNames Names, TierResourceLimits Limits, string DefaultHostname)
+public sealed record DedicatedTenantPlan(BuildTenantSide Command, TenantNames Names, TierResourceLimits Limits, string DefaultHostname)
 {
     public string? CustomDomain => NormalizeDomain(Command.CustomDomain);
 
@@ -17,7 +17,7 @@ public sealed record DedicatedTenantPlan(ProvisionDedicatedTenant Command, Tenan
 
     public IReadOnlyList<string> Hostnames => CustomDomain is { } custom && custom != DefaultHostname ? [DefaultHostname, custom] : [DefaultHostname];
 
-    public static DedicatedTenantPlan For(ProvisionDedicatedTenant command, ProvisioningOptions options)
+    public static DedicatedTenantPlan For(BuildTenantSide command, ProvisioningOptions options)
     {
         var names = new TenantNames(TenantIds.Require(command.TenantId));
         return new DedicatedTenantPlan(command, names, LimitsFor(command.SubscriptionTier, options), names.Hostname(options.BaseDomain));

@@ -80,10 +80,10 @@ public static class ProvisioningEndpoints
 
         var wait = PreferWait.From(http.Request);
         using var waiter = wait is null ? null : notifier.TryRegister(tenantId);
-        Response<TenantProvisioningAccepted, TenantProvisioningRejected>? response = null;
+        Response<TenantProvisioningAccepted, TenantRequestRejected>? response = null;
         try
         {
-            response = await client.GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(command, cancellationToken, RequestTimeout.After(s: (int)AdmissionTimeout.TotalSeconds));
+            response = await client.GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(command, cancellationToken, RequestTimeout.After(s: (int)AdmissionTimeout.TotalSeconds));
         }
         catch (RequestTimeoutException)
         {
@@ -97,7 +97,7 @@ public static class ProvisioningEndpoints
             }
         }
 
-        if (response is { } answer && answer.Is(out Response<TenantProvisioningRejected>? rejected))
+        if (response is { } answer && answer.Is(out Response<TenantRequestRejected>? rejected))
         {
             return rejected.Message.Code switch
             {

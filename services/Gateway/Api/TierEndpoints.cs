@@ -69,10 +69,10 @@ public static class TierEndpoints
 
         var wait = PreferWait.From(http.Request);
         using var waiter = wait is null ? null : notifier.TryRegister(tenantId);
-        Response<TenantTierChangeAccepted, TenantProvisioningRejected> answer;
+        Response<TenantTierChangeAccepted, TenantRequestRejected> answer;
         try
         {
-            answer = await client.GetResponse<TenantTierChangeAccepted, TenantProvisioningRejected>(new ChangeTenantTier
+            answer = await client.GetResponse<TenantTierChangeAccepted, TenantRequestRejected>(new ChangeTenantTier
             {
                 CorrelationId = TenantNames.CorrelationIdFor(tenantId), TenantId = tenantId, NewTier = newTier!, RequestedAt = clock.GetUtcNow(),
             }, cancellationToken, RequestTimeout.After(s: (int)AdmissionTimeout.TotalSeconds));
@@ -85,7 +85,7 @@ public static class TierEndpoints
                 ? TypedResults.Accepted(location, after)
                 : Problems.RegistryUnavailable($"The tenant registry did not answer within {AdmissionTimeout.TotalSeconds:0}s; the tier was not changed. Try again.");
         }
-        if (answer.Is(out Response<TenantProvisioningRejected>? rejected))
+        if (answer.Is(out Response<TenantRequestRejected>? rejected))
         {
             return rejected.Message.Code switch
             {

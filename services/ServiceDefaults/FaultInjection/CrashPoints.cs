@@ -8,7 +8,7 @@ namespace MechanicBuddy.ServiceDefaults.FaultInjection;
 /// shutdown code runs, as in a real crash. <c>FaultInjection:CrashAfterSteps</c> lists the points ("*" = all);
 /// each crashes once per service: the first process to reach it creates its marker in
 /// <c>FaultInjection:CrashMarkerDirectory</c> and dies, the restarted one carries on. Off unless both are set.
-/// Points: a worker's steps (after the step), the registry's "Committed.{message}" (saga state and outbox row
+/// Points: a worker's steps (after the step), the registry's "Committed.{message}[.{queue}]" (saga state and outbox row
 /// committed, message not yet sent), the Gateway's "Signup.Accepted" (tenant admitted, answer not yet written).
 /// </summary>
 public sealed class CrashPoints(IConfiguration configuration)

@@ -31,8 +31,8 @@ public static class SharedTierProvisionerExtensions
         builder.Services.AddSharedTierProvisioning(builder.Configuration);
         builder.AddMechanicBuddyBus(x =>
         {
-            x.AddConsumer<ProvisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
-            x.AddConsumer<DeprovisionSharedTenantConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
+            x.AddConsumer<BuildSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
+            x.AddConsumer<RemoveSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
             x.AddConsumer<SetSharedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetSharedTenantAccess);
         });
         return builder;

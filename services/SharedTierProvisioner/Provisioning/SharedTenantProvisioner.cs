@@ -25,7 +25,7 @@ public sealed class SharedTenantProvisioner(
     StepRunner steps,
     ILogger<SharedTenantProvisioner> logger)
 {
-    public async Task<SharedProvisioningOutcome> ProvisionAsync(ProvisionSharedTenant command, Func<ProvisioningProgress, Task> onProgress,
+    public async Task<SharedProvisioningOutcome> ProvisionAsync(BuildTenantSide command, Func<ProvisioningProgress, Task> onProgress,
         CancellationToken cancellationToken)
     {
         var names = new TenantNames(command.TenantId);
@@ -53,23 +53,23 @@ public sealed class SharedTenantProvisioner(
             var reason = StepRunner.Describe(failure.InnerException!);
             logger.LogWarning("Provisioning of {TenantId} failed at {Step}: {Reason}; compensating", names.TenantId, failure.Step, reason);
             await onProgress(new ProvisioningProgress(failure.Step, ProvisioningProgress.Failed, reason, steps.Clock.GetUtcNow()));
-            var compensated = await steps.CompensateAsync(() => RemoveAsync(command.Pool, names, keepRoute: command.WithoutRoute, cancellationToken),
+            var compensated = await steps.CompensateAsync(() => RemoveAsync(command.Pool!, names, keepRoute: command.WithoutRoute, cancellationToken),
                 "route, schema, role and secret removed", onProgress, logger, names.TenantId);
             return new SharedProvisioningOutcome.Failed(failure.Step, reason, compensated);
         }
     }
 
-    async Task BuildDatabaseAsync(ProvisionSharedTenant command, TenantNames names, Func<ProvisioningProgress, Task> onProgress,
+    async Task BuildDatabaseAsync(BuildTenantSide command, TenantNames names, Func<ProvisioningProgress, Task> onProgress,
         CancellationToken cancellationToken)
     {
         var password = "";
         await steps.RunAsync(SharedTenantSteps.CreateSchema, $"schema {names.Schema} and role {names.Role} in pool {command.Pool}", onProgress, async cancellationToken =>
         {
             password = await secrets.GetOrCreateDatabasePasswordAsync(names.TenantId, cancellationToken);
-            await schemas.CreateTenantAsync(command.Pool, names, password, cancellationToken);
+            await schemas.CreateTenantAsync(command.Pool!, names, password, cancellationToken);
         }, cancellationToken);
 
-        await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool), names, password);
+        await using var tenantDb = TenantLogin.DataSource(pools.ConnectionString(command.Pool!), names, password);
         IReadOnlyList<string> ran = [];
         await steps.RunAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.

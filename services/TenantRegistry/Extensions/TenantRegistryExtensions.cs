@@ -48,12 +48,9 @@ public static class TenantRegistryExtensions
                     saga.Message<ProvisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<DeprovisionTenant>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<RetryProvisioning>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<SharedTenantProvisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<SharedTenantProvisioningFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<SharedTenantDeprovisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<DedicatedTenantProvisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<DedicatedTenantProvisioningFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
-                    saga.Message<DedicatedTenantDeprovisioned>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<TenantSideBuilt>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<TenantSideBuildFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+                    saga.Message<TenantSideRemoved>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<DedicatedTenantResized>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     saga.Message<DedicatedTenantResizeFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
                     // Responses leave only after the saga row is committed; commands and events go through the

@@ -60,7 +60,7 @@ public sealed class DeadlineWatcher(NpgsqlDataSource registry, IBus bus, IOption
             if (BuildingStates.Contains(state))
             {
                 logger.LogWarning("Tenant {TenantId} ({State}) passed its deadline {Deadline}", tenantId, state, deadlineAt);
-                await bus.Publish(new ProvisioningTimedOut { CorrelationId = correlationId, TenantId = tenantId, DeadlineAt = deadlineAt }, cancellationToken);
+                await bus.Publish(new TenantDeadlinePassed { CorrelationId = correlationId, TenantId = tenantId, DeadlineAt = deadlineAt }, cancellationToken);
             }
             else
             {

@@ -62,7 +62,7 @@ public sealed partial class TenantLifecycleStateMachine
                     context.Saga.DeadlineAt = context.Saga.RetireAt;
                 })
                 .TransitionTo(Active),
-            When(TimedOut)
+            When(DeadlinePassed)
                 .TierPhase("TierResize", "started", context => $"no answer by {context.Message.DeadlineAt:u}; asking the dedicated worker again")
                 .Resize(timeouts));
     }

@@ -33,7 +33,7 @@ public sealed partial class TenantLifecycleStateMachine
         Event(() => TierChangeRequested, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
-            e.OnMissingInstance(m => m.ExecuteAsync(context => context.RespondAsync(new TenantProvisioningRejected
+            e.OnMissingInstance(m => m.ExecuteAsync(context => context.RespondAsync(new TenantRequestRejected
             {
                 TenantId = context.Message.TenantId, Code = "not-found", Reason = $"no tenant {context.Message.TenantId}",
             })));
@@ -48,7 +48,7 @@ public sealed partial class TenantLifecycleStateMachine
                 .ThenAsync(context => AdmitTierChangeAsync(context, options))
                 .IfElse(context => context.Saga.RejectionCode is not null,
                     rejected => rejected
-                        .RespondBounded(context => new TenantProvisioningRejected
+                        .RespondBounded(context => new TenantRequestRejected
                         {
                             TenantId = context.Saga.TenantId, Code = context.Saga.RejectionCode!, Reason = context.Saga.RejectionReason!,
                         })
@@ -97,42 +97,29 @@ public sealed partial class TenantLifecycleStateMachine
                 TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing,
             ],
             When(TierChangeRequested)
-                .RespondBounded(context => new TenantProvisioningRejected
+                .RespondBounded(context => new TenantRequestRejected
                 {
                     TenantId = context.Saga.TenantId, Code = "state", Reason = $"the tenant is {context.Saga.CurrentState}; only an Active tenant changes tier",
                 }));
 
         During(TierProvisioningTarget,
-            When(SharedProvisioned, context => IsCurrentChange(context.Saga, context.Message.TierChange))
+            When(SideBuilt, context => context.About(TenantSideRoles.Target) && IsCurrentChange(context.Saga, context.Message.TierChange))
                 .Then(context =>
                 {
                     var target = context.Saga.Target!;
-                    target.Schema = context.Message.Schema;
-                    target.Namespace = context.Message.Namespace;
-                    target.TenantUrl = context.Message.TenantUrl;
-                    target.ApiUrl = context.Message.ApiUrl;
-                })
-                .AppendSteps(message => message.Steps)
-                .TargetReady(this, phase),
-            When(DedicatedProvisioned, context => IsCurrentChange(context.Saga, context.Message.TierChange))
-                .Then(context =>
-                {
-                    var target = context.Saga.Target!;
-                    target.Platform = context.Message.Platform;
-                    target.Namespace = context.Message.Namespace;
-                    target.HelmRelease = context.Message.HelmRelease;
-                    target.TenantUrl = context.Message.TenantUrl;
-                    target.ApiUrl = context.Message.ApiUrl;
+                    var built = context.Message;
+                    target.Platform = built.Platform;
+                    target.Schema = built.Schema;
+                    target.Namespace = built.Namespace;
+                    target.HelmRelease = built.HelmRelease;
+                    target.TenantUrl = built.TenantUrl;
+                    target.ApiUrl = built.ApiUrl;
                     // Kubernetes serves the tenant through its own Ingress; the edge route is the shared side's to remove.
-                    target.KeepRoute = context.Message.Platform != DedicatedPlatforms.Kubernetes;
+                    target.KeepRoute = built.Platform != DedicatedPlatforms.Kubernetes;
                 })
                 .AppendSteps(message => message.Steps)
                 .TargetReady(this, phase),
-            When(SharedProvisioningFailed, context => IsCurrentChange(context.Saga, context.Message.TierChange))
-                .AppendSteps(message => message.Steps)
-                .RollBack("ProvisionTarget", context => $"{context.Message.Step}: {context.Message.Reason}", timeouts)
-                .TransitionTo(TierRollingBack),
-            When(DedicatedProvisioningFailed, context => IsCurrentChange(context.Saga, context.Message.TierChange))
+            When(SideBuildFailed, context => context.About(TenantSideRoles.Target) && IsCurrentChange(context.Saga, context.Message.TierChange))
                 .AppendSteps(message => message.Steps)
                 .RollBack("ProvisionTarget", context => $"{context.Message.Step}: {context.Message.Reason}", timeouts)
                 .TransitionTo(TierRollingBack));
@@ -170,7 +157,7 @@ public sealed partial class TenantLifecycleStateMachine
 
         // A phase past its deadline (worker down, message lost): roll back.
         During([TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute],
-            When(TimedOut)
+            When(DeadlinePassed)
                 .RollBack(context => PhaseOf(context.Saga.CurrentState), context => $"did not finish by its deadline {context.Message.DeadlineAt:u}", timeouts)
                 .TransitionTo(TierRollingBack));
 
@@ -193,13 +180,8 @@ public sealed partial class TenantLifecycleStateMachine
     void DefineRollback(ProvisioningTimeoutOptions timeouts)
     {
         During(TierRollingBack,
-            When(SharedDeprovisioned, context => context.Saga.Target?.DeploymentMode == DeploymentModes.Shared
-                    && context.Saga.RollbackPending.Contains(TierChangeBinder.PendingTarget))
-                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
-                .TargetRemoved()
-                .FinishRollbackWhenDone(this),
-            When(DedicatedDeprovisioned, context => context.Saga.Target?.DeploymentMode == DeploymentModes.Dedicated
-                    && context.Saga.RollbackPending.Contains(TierChangeBinder.PendingTarget))
+            When(SideRemoved, context => context.About(TenantSideRoles.Target) && context.Saga.RollbackPending.Contains(TierChangeBinder.PendingTarget))
+                .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .TargetRemoved()
                 .FinishRollbackWhenDone(this),
             When(DataMoved, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Unfreeze))
@@ -224,16 +206,14 @@ public sealed partial class TenantLifecycleStateMachine
     {
         During(Active, Suspended,
             When(RemovalOverdue, context => context.Saga.Retired is not null)
-                .RemoveSide(context => context.Saga.Retired!, timeouts)
+                .RemoveSide(TenantSideRoles.Retired, timeouts)
                 .AppendLog("RetireOldSide", "started", context => $"grace period over: removing {context.Saga.Retired!.Describe()}"),
             When(RemovalOverdue, context => context.Saga.Retired is null)
                 .Then(context => context.Saga.DeadlineAt = null));
 
         During([Active, Suspended, Suspending, Resuming, Deprovisioning, TierResizing],
-            When(SharedDeprovisioned, context => context.Saga.Retired?.DeploymentMode == DeploymentModes.Shared)
-                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
-                .OldSideRemoved(),
-            When(DedicatedDeprovisioned, context => context.Saga.Retired?.DeploymentMode == DeploymentModes.Dedicated)
+            When(SideRemoved, context => context.About(TenantSideRoles.Retired))
+                .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .OldSideRemoved());
     }
 

@@ -25,14 +25,12 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
     public State Deprovisioned { get; private set; } = null!;
 
     public Event<ProvisionTenant> ProvisionRequested { get; private set; } = null!;
-    public Event<SharedTenantProvisioned> SharedProvisioned { get; private set; } = null!;
-    public Event<SharedTenantProvisioningFailed> SharedProvisioningFailed { get; private set; } = null!;
     public Event<DeprovisionTenant> DeprovisionRequested { get; private set; } = null!;
-    public Event<SharedTenantDeprovisioned> SharedDeprovisioned { get; private set; } = null!;
-    public Event<DedicatedTenantProvisioned> DedicatedProvisioned { get; private set; } = null!;
-    public Event<DedicatedTenantProvisioningFailed> DedicatedProvisioningFailed { get; private set; } = null!;
-    public Event<DedicatedTenantDeprovisioned> DedicatedDeprovisioned { get; private set; } = null!;
-    public Event<ProvisioningTimedOut> TimedOut { get; private set; } = null!;
+    /// <summary>A worker's answers about one side of the tenant (which side: <see cref="TenantSideRoles"/>, see <see cref="WorkerAnswers"/>).</summary>
+    public Event<TenantSideBuilt> SideBuilt { get; private set; } = null!;
+    public Event<TenantSideBuildFailed> SideBuildFailed { get; private set; } = null!;
+    public Event<TenantSideRemoved> SideRemoved { get; private set; } = null!;
+    public Event<TenantDeadlinePassed> DeadlinePassed { get; private set; } = null!;
     public Event<TenantRemovalOverdue> RemovalOverdue { get; private set; } = null!;
     public Event<RetryProvisioning> RetryRequested { get; private set; } = null!;
 
@@ -40,18 +38,15 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
     {
         InstanceState(x => x.CurrentState);
         Event(() => ProvisionRequested, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => SharedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => SharedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => SharedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => DedicatedProvisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => DedicatedProvisioningFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
-        Event(() => DedicatedDeprovisioned, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SideBuilt, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SideBuildFailed, e => e.CorrelateById(c => c.Message.CorrelationId));
+        Event(() => SideRemoved, e => e.CorrelateById(c => c.Message.CorrelationId));
         Event(() => RetryRequested, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
             e.OnMissingInstance(m => m.Discard());
         });
-        Event(() => TimedOut, e =>
+        Event(() => DeadlinePassed, e =>
         {
             e.CorrelateById(c => c.Message.CorrelationId);
             e.OnMissingInstance(m => m.Discard());
@@ -76,7 +71,7 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                 .ThenAsync(context => AdmitAsync(context, options.Value))
                 .IfElse(context => context.Saga.RejectionCode is not null,
                     rejected => rejected
-                        .RespondBounded(context => new TenantProvisioningRejected
+                        .RespondBounded(context => new TenantRequestRejected
                         {
                             TenantId = context.Saga.TenantId,
                             Code = context.Saga.RejectionCode!,
@@ -97,7 +92,7 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
             When(ProvisionRequested)
                 .IfElse(context => SameSignup(context.Saga, context.Message),
                     same => same.RespondBounded(context => Accepted(context.Saga)),
-                    different => different.RespondBounded(context => new TenantProvisioningRejected
+                    different => different.RespondBounded(context => new TenantRequestRejected
                     {
                         TenantId = context.Saga.TenantId,
                         Code = "key-reused",
@@ -105,56 +100,37 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                     })));
 
         During(Provisioning,
-            When(SharedProvisioned)
+            When(SideBuilt, context => context.About(TenantSideRoles.Current))
                 .Then(context =>
                 {
                     var saga = context.Saga;
-                    saga.TenantUrl = context.Message.TenantUrl;
-                    saga.ApiUrl = context.Message.ApiUrl;
-                    saga.Namespace = context.Message.Namespace;
-                    saga.Schema = context.Message.Schema;
-                    saga.HelmRelease = null;
-                    saga.ProvisionedAt = context.Message.CompletedAt;
+                    var built = context.Message;
+                    saga.Platform = built.Platform;
+                    saga.TenantUrl = built.TenantUrl;
+                    saga.ApiUrl = built.ApiUrl;
+                    saga.Namespace = built.Namespace;
+                    saga.Schema = built.Schema;
+                    saga.HelmRelease = built.HelmRelease;
+                    saga.ProvisionedAt = built.CompletedAt;
                     saga.DeadlineAt = null;
                 })
                 .AppendSteps(message => message.Steps)
-                .AppendLog("Completed", "completed", context => $"tenant active at {context.Saga.TenantUrl}")
-                .PublishProvisioned(options.Value)
-                .TransitionTo(Active),
-            When(SharedProvisioningFailed)
-                .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
-                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
-                .AppendSteps(message => message.Steps)
-                .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
-                .PublishFailed(options.Value)
-                .TransitionTo(Failed),
-            When(DedicatedProvisioned)
-                .Then(context =>
-                {
-                    var saga = context.Saga;
-                    saga.Platform = context.Message.Platform;
-                    saga.TenantUrl = context.Message.TenantUrl;
-                    saga.ApiUrl = context.Message.ApiUrl;
-                    saga.Namespace = context.Message.Namespace;
-                    saga.HelmRelease = context.Message.HelmRelease;
-                    saga.ProvisionedAt = context.Message.CompletedAt;
-                    saga.DeadlineAt = null;
-                })
-                .AppendSteps(message => message.Steps)
-                .AppendLog("UpdateTenantRecord", "completed", context =>
-                    $"deploymentMode dedicated, namespace {context.Saga.Namespace}, release {context.Saga.HelmRelease ?? "none (single host)"}, {context.Saga.TenantUrl}")
+                .If(context => context.Message.DeploymentMode == DeploymentModes.Dedicated, dedicated => dedicated
+                    .AppendLog("UpdateTenantRecord", "completed", context =>
+                        $"deploymentMode dedicated, namespace {context.Saga.Namespace}, release {context.Saga.HelmRelease ?? "none (single host)"}, {context.Saga.TenantUrl}"))
                 .AppendLog("Completed", "completed", context => context.Message.Warnings.Count == 0
                     ? $"tenant active at {context.Saga.TenantUrl}"
                     : $"tenant active at {context.Saga.TenantUrl} with {context.Message.Warnings.Count} warning(s): {string.Join("; ", context.Message.Warnings)}")
                 .PublishProvisioned(options.Value)
                 .TransitionTo(Active),
-            When(DedicatedProvisioningFailed)
+            When(SideBuildFailed, context => context.About(TenantSideRoles.Current))
                 .Then(context => RecordFailure(context.Saga, context.Message.Step, context.Message.Reason, context.Message.Compensated, context.Message.FailedAt))
+                .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .AppendSteps(message => message.Steps)
                 .AppendLog("Failed", "failed", context => $"{context.Saga.FailedStep}: {context.Saga.FailureReason}")
                 .PublishFailed(options.Value)
                 .TransitionTo(Failed),
-            When(TimedOut)
+            When(DeadlinePassed)
                 .Then(context =>
                 {
                     context.Saga.TimedOut = true;
@@ -167,24 +143,16 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                 .TransitionTo(Compensating));
 
         During(Compensating,
-            When(SharedDeprovisioned)
-                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
+            When(SideRemoved, context => context.About(TenantSideRoles.Current))
+                .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
                 .PublishFailed(options.Value)
                 .TransitionTo(Failed),
-            When(DedicatedDeprovisioned)
-                .AppendLog("Compensate", "compensated", _ => "everything built for the tenant was removed")
-                .PublishFailed(options.Value)
-                .TransitionTo(Failed),
-            When(SharedProvisioningFailed).AppendSteps(message => message.Steps),
-            When(DedicatedProvisioningFailed).AppendSteps(message => message.Steps));
+            When(SideBuildFailed, context => context.About(TenantSideRoles.Current)).AppendSteps(message => message.Steps));
 
         // A worker that finishes after the deadline built something the tenant no longer owns: remove it again.
         During(Compensating, Failed,
-            When(SharedProvisioned, context => context.Saga.TimedOut)
-                .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
-                .RemoveWhatWasBuilt(options.Value.Timeouts),
-            When(DedicatedProvisioned, context => context.Saga.TimedOut)
+            When(SideBuilt, context => context.Saga.TimedOut && context.About(TenantSideRoles.Current))
                 .AppendLog("LateCompletion", "compensated", _ => "the worker finished after the deadline; removing what it built")
                 .RemoveWhatWasBuilt(options.Value.Timeouts));
 
@@ -215,7 +183,7 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
         // a tier change still in its grace period goes too.
         During(Active, Failed, Suspended,
             When(DeprovisionRequested)
-                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(context => context.Saga.Retired!, options.Value.Timeouts))
+                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(TenantSideRoles.Retired, options.Value.Timeouts))
                 .IfElse(context => context.Saga.Pool is not null || context.Saga.DeploymentMode == DeploymentModes.Dedicated,
                     built => built
                         .RemoveWhatWasBuilt(options.Value.Timeouts)
@@ -229,16 +197,11 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                         .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                         .TransitionTo(Deprovisioned)));
 
-        // The old side of a tier change, removed beside the tenant, reports the same events: those are not the tenant's (see DefineRetirement).
+        // The old side of a tier change, removed beside the tenant, answers about the retired side (see DefineRetirement).
         During(Deprovisioning,
-            When(SharedDeprovisioned, context => context.Saga.Retired?.DeploymentMode != DeploymentModes.Shared)
+            When(SideRemoved, context => context.About(TenantSideRoles.Current))
                 .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
-                .ThenAsync(context => context.GetServiceOrCreateInstance<ITenantAdmission>().ReleaseSharedSlotAsync(context.Saga.TenantId, context.CancellationToken))
-                .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
-                .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
-                .TransitionTo(Deprovisioned),
-            When(DedicatedDeprovisioned, context => context.Saga.Retired?.DeploymentMode != DeploymentModes.Dedicated)
-                .Then(context => context.Saga.DeprovisionedAt = context.Message.CompletedAt)
+                .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .AppendLog("Deprovisioned", "completed", _ => "tenant removed")
                 .PublishViaOutbox(context => DeprovisionedEvent(context.Saga))
                 .TransitionTo(Deprovisioned));
@@ -247,7 +210,7 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
         During(Compensating, Deprovisioning,
             When(RemovalOverdue)
                 .AppendLog("RemovalOverdue", "started", context => $"removal not confirmed by {context.Message.DeadlineAt:u}; sending it again")
-                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(context => context.Saga.Retired!, options.Value.Timeouts))
+                .If(context => context.Saga.Retired is not null, retired => retired.RemoveSide(TenantSideRoles.Retired, options.Value.Timeouts))
                 .RemoveWhatWasBuilt(options.Value.Timeouts));
 
         DefineSuspension();

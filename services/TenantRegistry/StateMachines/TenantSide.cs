@@ -33,6 +33,24 @@ public sealed class TenantSide
         ApiUrl = saga.ApiUrl,
     };
 
+    /// <summary>The tenant's side in a role: the one serving it, the target being built, or the old side being kept.</summary>
+    public static TenantSide Of(TenantState saga, string role) => role switch
+    {
+        TenantSideRoles.Current => CurrentOf(saga),
+        TenantSideRoles.Target => saga.Target ?? throw new InvalidOperationException($"tenant {saga.TenantId} has no target side"),
+        TenantSideRoles.Retired => saga.Retired ?? throw new InvalidOperationException($"tenant {saga.TenantId} has no retired side"),
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a side"),
+    };
+
+    /// <summary>The path of the tenant's side in a role, or null when it has no such side now.</summary>
+    public static string? ModeOf(TenantState saga, string role) => role switch
+    {
+        TenantSideRoles.Current => saga.DeploymentMode,
+        TenantSideRoles.Target => saga.Target?.DeploymentMode,
+        TenantSideRoles.Retired => saga.Retired?.DeploymentMode,
+        _ => null,
+    };
+
     /// <summary>Makes this side the one that serves the tenant.</summary>
     public void ApplyTo(TenantState saga)
     {

@@ -37,11 +37,9 @@ public static class TierChangeBinder
     /// <summary>Builds the target side without a route (the route keeps serving the source until the switch), under the path's provisioning deadline.</summary>
     public static EventActivityBinder<TenantState, T> BuildTarget<T>(this EventActivityBinder<TenantState, T> binder, ProvisioningTimeoutOptions timeouts)
         where T : class =>
-        binder.IfElse(context => context.Saga.Target!.DeploymentMode == DeploymentModes.Shared,
-                shared => shared.SendViaOutbox(QueueNames.ProvisionSharedTenant, context => WorkerCommandBinder.SharedBuild(context.Saga, context.Saga.TargetTier!,
-                    context.Saga.Target!.Pool!, attempt: 1) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true }),
-                dedicated => dedicated.SendViaOutbox(QueueNames.ProvisionDedicatedTenant, context => WorkerCommandBinder.DedicatedBuild(context.Saga,
-                    context.Saga.TargetTier!, attempt: 1) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true }))
+        binder
+            .SendToWorker(context => context.Saga.Target!.DeploymentMode, context => WorkerCommandBinder.Build(context.Saga, context.Saga.Target!,
+                TenantSideRoles.Target, context.Saga.TargetTier!) with { TierChange = context.Saga.TierChangeCount, WithoutRoute = true })
             .Then(context => context.Saga.DeadlineAt = Now(context) + timeouts.For(context.Saga.Target!.DeploymentMode));
 
     /// <summary>A dedicated tier change in place: the resize command for the current change, under the dedicated path's deadline.</summary>
@@ -83,41 +81,15 @@ public static class TierChangeBinder
     public static EventActivityBinder<TenantState, T> SetAccessOf<T>(this EventActivityBinder<TenantState, T> binder,
         Func<BehaviorContext<TenantState, T>, TenantSide> side, Func<BehaviorContext<TenantState, T>, string> tier)
         where T : class =>
-        binder.IfElse(context => side(context).DeploymentMode == DeploymentModes.Shared,
-            shared => shared.SendViaOutbox(QueueNames.SetSharedTenantAccess, context => ServeCommand(context.Saga, side(context), tier(context))),
-            dedicated => dedicated.SendViaOutbox(QueueNames.SetDedicatedTenantAccess, context => ServeCommand(context.Saga, side(context), tier(context))));
-
-    static SetTenantAccess ServeCommand(TenantState saga, TenantSide side, string tier) => new()
-    {
-        CorrelationId = saga.CorrelationId,
-        TenantId = saga.TenantId,
-        Suspended = false,
-        SubscriptionTier = tier,
-        CustomDomain = saga.CustomDomain,
-        Namespace = side.Namespace,
-    };
-
-    /// <summary>Removes one side of the tenant (the same idempotent removal commands deprovisioning uses), with a confirmation deadline.</summary>
-    public static EventActivityBinder<TenantState, T> RemoveSide<T>(this EventActivityBinder<TenantState, T> binder,
-        Func<BehaviorContext<TenantState, T>, TenantSide> side, ProvisioningTimeoutOptions timeouts, bool keepRoute = false)
-        where T : class =>
-        binder.IfElse(context => side(context).DeploymentMode == DeploymentModes.Shared,
-                shared => shared.SendViaOutbox(QueueNames.DeprovisionSharedTenant, context => new DeprovisionSharedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    Pool = side(context).Pool!,
-                    KeepRoute = keepRoute || side(context).KeepRoute,
-                }),
-                dedicated => dedicated.SendViaOutbox(QueueNames.DeprovisionDedicatedTenant, context => new DeprovisionDedicatedTenant
-                {
-                    CorrelationId = context.Saga.CorrelationId,
-                    TenantId = context.Saga.TenantId,
-                    Namespace = side(context).Namespace!,
-                    HelmRelease = side(context).HelmRelease,
-                    KeepRoute = keepRoute || side(context).KeepRoute,
-                }))
-            .AwaitRemoval(timeouts);
+        binder.SendToWorker(context => side(context).DeploymentMode, context => new SetTenantAccess
+        {
+            CorrelationId = context.Saga.CorrelationId,
+            TenantId = context.Saga.TenantId,
+            Suspended = false,
+            SubscriptionTier = tier(context),
+            CustomDomain = context.Saga.CustomDomain,
+            Namespace = side(context).Namespace,
+        });
 
     /// <summary>Starts a rollback: records why, and undoes what was done (target, freeze); the route follows once the target is gone.</summary>
     public static EventActivityBinder<TenantState, T> RollBack<T>(this EventActivityBinder<TenantState, T> binder,
@@ -160,7 +132,7 @@ public static class TierChangeBinder
         where T : class =>
         binder
             // The target's removal never touches the route: if the switch got as far as writing it, the source's worker writes it back.
-            .If(context => context.Saga.RollbackPending.Contains(PendingTarget), target => target.RemoveSide(context => context.Saga.Target!, timeouts, keepRoute: true))
+            .If(context => context.Saga.RollbackPending.Contains(PendingTarget), target => target.RemoveSide(TenantSideRoles.Target, timeouts, keepRoute: true))
             .If(context => context.Saga.RollbackPending.Contains(PendingUnfreeze), unfreeze => unfreeze.MoveData(TenantDataPhases.Unfreeze, deadline: null))
             .If(context => RouteDueBack(context.Saga), route => route.GiveRouteBack())
             .AwaitRemoval(timeouts);

@@ -66,9 +66,9 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
     static DedicatedTenantPlan Plan(IServiceProvider services, string company, string tier = "professional")
     {
         var id = TenantIds.Generate(company);
-        var command = new ProvisionDedicatedTenant
+        var command = new BuildTenantSide
         {
-            CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = company, SubscriptionTier = tier,
+            Side = TenantSideRoles.Current, DeploymentMode = "dedicated", CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = company, SubscriptionTier = tier,
             OwnerEmail = "owner@example.com", AdminPasswordHash = "PBKDF2$SHA256$1$c2FsdA==$aGFzaA==",
         };
         return DedicatedTenantPlan.For(command, services.GetRequiredService<IOptions<ProvisioningOptions>>().Value);

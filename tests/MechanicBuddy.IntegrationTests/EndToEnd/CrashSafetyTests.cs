@@ -79,8 +79,8 @@ public sealed class CrashSafetyTests(ChaosControlPlaneFixture plane, ITestOutput
             "MechanicBuddy.SharedTierProvisioner.CreateSchema", "MechanicBuddy.SharedTierProvisioner.RunMigrations", "MechanicBuddy.SharedTierProvisioner.SeedData",
             "MechanicBuddy.SharedTierProvisioner.ConfigureRouting", "MechanicBuddy.DedicatedProvisioner.CreateInstance", "MechanicBuddy.DedicatedProvisioner.WaitForPostgres",
             "MechanicBuddy.DedicatedProvisioner.CreateDatabase", "MechanicBuddy.DedicatedProvisioner.RunMigrations", "MechanicBuddy.DedicatedProvisioner.SeedData",
-            "MechanicBuddy.DedicatedProvisioner.ConfigureRouting", "MechanicBuddy.TenantRegistry.Committed.ProvisionSharedTenant",
-            "MechanicBuddy.TenantRegistry.Committed.ProvisionDedicatedTenant", "MechanicBuddy.Gateway.Signup.Accepted",
+            "MechanicBuddy.DedicatedProvisioner.ConfigureRouting", "MechanicBuddy.TenantRegistry.Committed.BuildTenantSide.provision-shared-tenant",
+            "MechanicBuddy.TenantRegistry.Committed.BuildTenantSide.provision-dedicated-tenant", "MechanicBuddy.Gateway.Signup.Accepted",
         }, markers.ToHashSet());
         // Two steps finishing together in one process can both mark before the kill lands: one death, two markers.
         Assert.Equal(plane.Services.Select(s => s.Name).Order(), plane.Restarted.Distinct().Order());

@@ -146,7 +146,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         Assert.Equal(20, result.Resources!.MechanicLimit);
         Assert.Empty(result.Warnings);
         var message = await plane.Broker.PeekAsync(tap, m => m.Contains(result.TenantId, StringComparison.Ordinal), TimeSpan.FromSeconds(15));
-        Assert.Contains("ProvisionDedicatedTenant", message, StringComparison.Ordinal);
+        Assert.Contains("BuildTenantSide", message, StringComparison.Ordinal);
         Assert.Contains("shop.acmeauto.com", message, StringComparison.Ordinal);
         Assert.Contains("PBKDF2$SHA256$", message, StringComparison.Ordinal);
         Assert.DoesNotContain(result.AdminPassword!, message, StringComparison.Ordinal);

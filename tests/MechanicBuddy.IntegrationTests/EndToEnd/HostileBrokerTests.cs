@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.IntegrationTests.Support;
+using MechanicBuddy.Tenancy;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using static MechanicBuddy.IntegrationTests.EndToEnd.GatewayCalls;
@@ -64,7 +65,7 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
 
     [Theory]
     [InlineData("Gateway", QueueNames.DeprovisionSharedTenant)]
-    [InlineData("Gateway", "MechanicBuddy.Contracts:DeprovisionSharedTenant")]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:RemoveTenantSide")]
     [InlineData("Gateway", QueueNames.MoveTenantData)]
     [InlineData("SharedTierProvisioner", QueueNames.DeprovisionDedicatedTenant)]
     [InlineData("DedicatedProvisioner", QueueNames.DeprovisionSharedTenant)]
@@ -72,14 +73,14 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
     [InlineData("Gateway", "")]
     [InlineData("SharedTierProvisioner", "")]
     // A worker's outcome drives the registry, and the lifecycle events drive billing: nobody may speak for another.
-    [InlineData("Gateway", "MechanicBuddy.Contracts:SharedTenantDeprovisioned")]
+    [InlineData("Gateway", "MechanicBuddy.Contracts:TenantSideRemoved")]
     [InlineData("Gateway", "MechanicBuddy.Contracts:TenantDataMoved")]
     [InlineData("Gateway", "MechanicBuddy.Contracts:TenantAccessSet")]
     [InlineData("Gateway", "MechanicBuddy.Contracts:TenantDeprovisioned")]
-    [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:DedicatedTenantProvisioned")]
+    [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:TenantDataMoved")]
     [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:DeprovisionTenant")]
     [InlineData("SharedTierProvisioner", "MechanicBuddy.Contracts:TenantSuspended")]
-    [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:SharedTenantDeprovisioned")]
+    [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:RemoveTenantSide")]
     [InlineData("DedicatedProvisioner", "MechanicBuddy.Contracts:TenantProvisioned")]
     public async Task A_service_other_than_the_registry_cannot_send_a_command_that_changes_infrastructure(string service, string exchange)
     {
@@ -89,7 +90,7 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
         var user = TestEnvironment.BrokerUsers[service];
         await using var connection = await Factory(user.Name, TestEnvironment.BrokerPassword(user.Name)).CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var forged = Encoding.UTF8.GetBytes($$"""{"message":{"correlationId":"{{Guid.NewGuid()}}","tenantId":"{{signup.TenantId}}","pool":"default"},"messageType":["urn:message:MechanicBuddy.Contracts:DeprovisionSharedTenant"]}""");
+        var forged = Encoding.UTF8.GetBytes($$"""{"message":{"correlationId":"{{Guid.NewGuid()}}","tenantId":"{{signup.TenantId}}","side":"current","deploymentMode":"shared","pool":"default"},"messageType":["urn:message:MechanicBuddy.Contracts:RemoveTenantSide"]}""");
 
         var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
         {
@@ -104,5 +105,48 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
         var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{signup.TenantId}", Json))!;
         Assert.Equal("Active", tenant.Status);
         Assert.True(await new TenantSides(plane).HasPoolSchemaAsync(signup.TenantId));
+    }
+
+    /// <summary>
+    /// Both workers may write the path-neutral answers, so who wrote one is checked: the shared worker's login claiming a
+    /// dedicated tenant is built (with its own URL) changes nothing, and it cannot pass itself off as the dedicated worker,
+    /// because the broker refuses a user-id that is not the sender's login.
+    /// </summary>
+    [Fact]
+    public async Task A_worker_cannot_answer_for_the_other_paths_worker()
+    {
+        var response = await SignUpAsync(plane.Client,
+            new { companyName = $"Forged Answer {Guid.NewGuid():N}"[..24], subscriptionTier = "professional", ownerEmail = "owner@forgedanswer.example" }, waitSeconds: null);
+        var tenantId = (await ResultAsync(response)).TenantId;
+        var shared = TestEnvironment.BrokerUsers["SharedTierProvisioner"];
+        await using var connection = await Factory(shared.Name, TestEnvironment.BrokerPassword(shared.Name)).CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var forged = Encoding.UTF8.GetBytes($$"""
+            {"message":{"correlationId":"{{MechanicBuddy.Tenancy.TenantNames.CorrelationIdFor(tenantId)}}","tenantId":"{{tenantId}}","side":"current","deploymentMode":"dedicated",
+            "platform":"single-host","namespace":"tenant-{{tenantId}}","tenantUrl":"https://evil.example","apiUrl":"https://evil.example/api","completedAt":"{{DateTimeOffset.UtcNow:O}}"},
+            "messageType":["urn:message:MechanicBuddy.Contracts:TenantSideBuilt"]}
+            """);
+
+        // Under its own login: delivered (either worker may write the exchange), and ignored by the registry.
+        await channel.BasicPublishAsync("MechanicBuddy.Contracts:TenantSideBuilt", "", mandatory: false,
+            new BasicProperties { UserId = shared.Name, ContentType = "application/vnd.masstransit+json" }, forged);
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        var meanwhile = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{tenantId}", Json))!;
+        Assert.Equal(TenantStatuses.Provisioning, meanwhile.Status);
+
+        // As the dedicated worker: refused by the broker itself.
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+        {
+            await channel.BasicPublishAsync("MechanicBuddy.Contracts:TenantSideBuilt", "", mandatory: false,
+                new BasicProperties { UserId = TestEnvironment.BrokerUsers["DedicatedProvisioner"].Name, ContentType = "application/vnd.masstransit+json" }, forged);
+            await channel.ExchangeDeclarePassiveAsync("amq.direct");
+        });
+        Assert.Contains("PRECONDITION_FAILED", refused.Message, StringComparison.Ordinal);
+
+        var active = await PollAsync<TenantDto>(plane.Client, $"/api/tenants/{tenantId}", t => t.Status, TenantStatuses.Provisioning, TimeSpan.FromSeconds(60));
+        Assert.Equal(TenantStatuses.Active, active.Status);
+        Assert.DoesNotContain("evil.example", active.TenantUrl, StringComparison.Ordinal);
+        Assert.Contains("not that path's worker", plane.AllLogs(), StringComparison.Ordinal);
+        await plane.Client.DeleteAsync($"/api/tenants/{tenantId}");
     }
 }

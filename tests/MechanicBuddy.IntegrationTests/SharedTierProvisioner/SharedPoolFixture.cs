@@ -41,13 +41,15 @@ public sealed class SharedPoolFixture : IAsyncLifetime
         return provider;
     }
 
-    public static ProvisionSharedTenant Command(string companyName, string? tenantId = null)
+    public static BuildTenantSide Command(string companyName, string? tenantId = null)
     {
         var id = tenantId ?? TenantIds.Generate(companyName);
-        return new ProvisionSharedTenant
+        return new BuildTenantSide
         {
             CorrelationId = TenantNames.CorrelationIdFor(id),
             TenantId = id,
+            Side = TenantSideRoles.Current,
+            DeploymentMode = DeploymentModes.Shared,
             CompanyName = companyName,
             SubscriptionTier = SubscriptionTiers.Free,
             OwnerEmail = "owner@example.com",
@@ -57,7 +59,7 @@ public sealed class SharedPoolFixture : IAsyncLifetime
     }
 
     public static async Task<(SharedProvisioningOutcome Outcome, List<ProvisioningProgress> Progress)> ProvisionAsync(
-        IServiceProvider services, ProvisionSharedTenant command)
+        IServiceProvider services, BuildTenantSide command)
     {
         var progress = new List<ProvisioningProgress>();
         var outcome = await services.GetRequiredService<SharedTenantProvisioner>().ProvisionAsync(command, p =>

@@ -28,7 +28,7 @@ public sealed class DeadlineWatcherTests
                 CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = "Stalled Starters", SubscriptionTier = "free",
                 OwnerEmail = "stalled@example.com", AdminPasswordHash = "PBKDF2$SHA256$1$x$y", RequestedAt = DateTimeOffset.UtcNow,
             };
-            await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup);
+            await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(signup);
             var watcher = provider.GetRequiredService<DeadlineWatcher>();
 
             Assert.Equal(0, await watcher.PublishExpiredAsync(CancellationToken.None));
@@ -52,11 +52,11 @@ public sealed class DeadlineWatcherTests
             async Task RemovalsSentAsync(int expected)
             {
                 var deadline = DateTime.UtcNow.AddSeconds(15);
-                while (harness.Sent.Select<DeprovisionSharedTenant>(x => x.Context.Message.TenantId == id).Count() < expected && DateTime.UtcNow < deadline)
+                while (harness.Sent.Select<RemoveTenantSide>(x => x.Context.Message.TenantId == id).Count() < expected && DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(50);
                 }
-                Assert.Equal(expected, harness.Sent.Select<DeprovisionSharedTenant>(x => x.Context.Message.TenantId == id).Count());
+                Assert.Equal(expected, harness.Sent.Select<RemoveTenantSide>(x => x.Context.Message.TenantId == id).Count());
             }
         }
     }

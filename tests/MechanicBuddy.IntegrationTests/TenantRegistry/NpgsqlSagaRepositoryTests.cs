@@ -23,9 +23,9 @@ public sealed class NpgsqlSagaRepositoryTests
         };
     }
 
-    static Task<Response<TenantProvisioningAccepted, TenantProvisioningRejected>> RequestAsync(IServiceProvider provider, ProvisionTenant signup) =>
+    static Task<Response<TenantProvisioningAccepted, TenantRequestRejected>> RequestAsync(IServiceProvider provider, ProvisionTenant signup) =>
         provider.GetRequiredService<ITestHarness>().GetRequestClient<ProvisionTenant>()
-            .GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup, timeout: RequestTimeout.After(s: 30));
+            .GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(signup, timeout: RequestTimeout.After(s: 30));
 
     [Fact]
     public async Task The_saga_is_stored_loaded_and_advanced_in_postgresql()
@@ -43,9 +43,9 @@ public sealed class NpgsqlSagaRepositoryTests
             Assert.Equal("Provisioning", await database.ScalarAsync<string>("SELECT current_state FROM tenant_sagas WHERE tenant_id = @t", ("t", signup.TenantId)));
             Assert.Equal("default", await database.ScalarAsync<string>("SELECT pool FROM tenant_sagas WHERE tenant_id = @t", ("t", signup.TenantId)));
 
-            await harness.Bus.Publish(new SharedTenantProvisioned
+            await harness.Bus.Publish(new TenantSideBuilt
             {
-                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
+                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
                 Namespace = TenantNames.SharedNamespace, CompletedAt = DateTimeOffset.UtcNow,
             });
 
@@ -70,7 +70,7 @@ public sealed class NpgsqlSagaRepositoryTests
             var steps = new[] { "CreateSchema", "RunMigrations", "SeedData", "ConfigureRouting" }
                 .Select((step, i) => new ProvisioningStepRecord { Step = step, Outcome = "completed", Message = step, Timestamp = at.AddMilliseconds(i) })
                 .ToList();
-            // Only the first step's progress event arrives before completion; the completion repeats all four.
+            // Only the first step's progress event arrives before completion (the others were lost): the completion carries all four.
             await harness.Bus.Publish(new TenantProvisioningProgressed
             {
                 CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = steps[0].Step, Outcome = steps[0].Outcome,
@@ -78,9 +78,9 @@ public sealed class NpgsqlSagaRepositoryTests
             });
             Assert.True(await harness.Consumed.Any<TenantProvisioningProgressed>());
 
-            await harness.Bus.Publish(new SharedTenantProvisioned
+            await harness.Bus.Publish(new TenantSideBuilt
             {
-                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
+                CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "s", TenantUrl = "https://t", ApiUrl = "https://t/api",
                 Namespace = TenantNames.SharedNamespace, CompletedAt = DateTimeOffset.UtcNow, Steps = steps,
             });
             Assert.NotNull(await harness.GetSagaStateMachineHarness<TenantLifecycleStateMachine, TenantState>().Exists(signup.CorrelationId, m => m.Active));
@@ -145,7 +145,7 @@ public sealed class NpgsqlSagaRepositoryTests
             var responses = await Task.WhenAll(signups.Select(s => RequestAsync(provider, s)));
 
             var accepted = responses.Select(r => r.Is(out Response<TenantProvisioningAccepted>? a) ? a.Message : null).OfType<TenantProvisioningAccepted>().ToList();
-            var rejected = responses.Select(r => r.Is(out Response<TenantProvisioningRejected>? j) ? j.Message : null).OfType<TenantProvisioningRejected>().ToList();
+            var rejected = responses.Select(r => r.Is(out Response<TenantRequestRejected>? j) ? j.Message : null).OfType<TenantRequestRejected>().ToList();
             Assert.Equal(7, accepted.Count);
             Assert.Equal(4, accepted.Count(a => a.Pool == "pool-a"));
             Assert.Equal(3, accepted.Count(a => a.Pool == "pool-b"));
@@ -167,7 +167,7 @@ public sealed class NpgsqlSagaRepositoryTests
             var responses = await Task.WhenAll(signups.Select(s => RequestAsync(provider, s)));
 
             Assert.Single(responses, r => r.Is(out Response<TenantProvisioningAccepted>? _));
-            var rejected = responses.Select(r => r.Is(out Response<TenantProvisioningRejected>? j) ? j.Message : null).OfType<TenantProvisioningRejected>().ToList();
+            var rejected = responses.Select(r => r.Is(out Response<TenantRequestRejected>? j) ? j.Message : null).OfType<TenantRequestRejected>().ToList();
             Assert.Equal(5, rejected.Count);
             Assert.All(rejected, r => Assert.Equal("duplicate", r.Code));
             Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM tenant_sagas"));

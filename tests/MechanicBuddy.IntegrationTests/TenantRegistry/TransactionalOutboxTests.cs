@@ -31,7 +31,7 @@ public sealed class TransactionalOutboxTests
         {
             var harness = provider.GetRequiredService<ITestHarness>();
             var signup = Signup("Outbox Garage");
-            var accepted = await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup);
+            var accepted = await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(signup);
             Assert.True(accepted.Is(out Response<TenantProvisioningAccepted>? _));
 
             // State and command are both committed; the command has not reached the broker.
@@ -40,12 +40,12 @@ public sealed class TransactionalOutboxTests
             Assert.Contains(signup.TenantId, stored, StringComparison.Ordinal);
             Assert.Equal("exchange:provision-shared-tenant",
                 await database.ScalarAsync<string>("SELECT destination FROM outbox_messages WHERE correlation_id = @c", ("c", signup.CorrelationId)));
-            Assert.False(await harness.Sent.Any<ProvisionSharedTenant>(x => x.Context.Message.TenantId == signup.TenantId));
+            Assert.False(await harness.Sent.Any<BuildTenantSide>(x => x.Context.Message.TenantId == signup.TenantId));
 
             // "Restart": the dispatcher delivers it once, and the row is gone.
             var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
             Assert.Equal(1, await dispatcher.DeliverBatchAsync(TimeSpan.Zero, CancellationToken.None));
-            var sent = harness.Sent.Select<ProvisionSharedTenant>(x => x.Context.Message.TenantId == signup.TenantId).Single();
+            var sent = harness.Sent.Select<BuildTenantSide>(x => x.Context.Message.TenantId == signup.TenantId).Single();
             Assert.Equal("default", sent.Context.Message.Pool);
             Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
             Assert.Equal(0, await dispatcher.DeliverBatchAsync(TimeSpan.Zero, CancellationToken.None));
@@ -64,11 +64,11 @@ public sealed class TransactionalOutboxTests
             var sameShop = Enumerable.Range(0, 4).Select(_ => Signup("First In Line") with { OwnerEmail = first.OwnerEmail }).ToList();
 
             var answers = await Task.WhenAll(new[] { first }.Concat(sameShop).Select(s =>
-                client.GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(s, timeout: RequestTimeout.After(s: 30))));
-            var full = await client.GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(Signup("No Room Motors"));
+                client.GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(s, timeout: RequestTimeout.After(s: 30))));
+            var full = await client.GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(Signup("No Room Motors"));
 
             Assert.Single(answers, a => a.Is(out Response<TenantProvisioningAccepted>? _));
-            Assert.True(full.Is(out Response<TenantProvisioningRejected>? rejected) && rejected.Message.Code == "capacity");
+            Assert.True(full.Is(out Response<TenantRequestRejected>? rejected) && rejected.Message.Code == "capacity");
             // One tenant was admitted, so exactly one command waits; the refused and the raced ones left none.
             Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
         }

@@ -54,9 +54,9 @@ public sealed partial class DeploymentFilesTests
 
     static Dictionary<string, object> WrittenValues(string tier = "enterprise")
     {
-        var command = new ProvisionDedicatedTenant
+        var command = new BuildTenantSide
         {
-            CorrelationId = Guid.NewGuid(), TenantId = "acme-auto-a1b2c3", CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
+            Side = TenantSideRoles.Current, DeploymentMode = "dedicated", CorrelationId = Guid.NewGuid(), TenantId = "acme-auto-a1b2c3", CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
             OwnerEmail = "owner@acmeauto.com", CustomDomain = "shop.acmeauto.com", AdminPasswordHash = "PBKDF2$SHA256$10000$c2FsdA==$aGFzaA==",
         };
         var plan = DedicatedTenantPlan.For(command, new ProvisioningOptions());

@@ -63,9 +63,9 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
     DedicatedTenantPlan Plan(string tier = "professional", string? customDomain = "shop.acmeauto.com")
     {
         var id = TenantIds.Generate("Acme Auto Repair");
-        var command = new ProvisionDedicatedTenant
+        var command = new BuildTenantSide
         {
-            CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
+            Side = TenantSideRoles.Current, DeploymentMode = "dedicated", CorrelationId = TenantNames.CorrelationIdFor(id), TenantId = id, CompanyName = "Acme Auto Repair", SubscriptionTier = tier,
             OwnerEmail = "owner@acmeauto.com", CustomDomain = customDomain, AdminPasswordHash = "PBKDF2$SHA256$10000$c2FsdA==$aGFzaA==",
         };
         return DedicatedTenantPlan.For(command, _services!.GetRequiredService<IOptions<ProvisioningOptions>>().Value);

@@ -1,6 +1,7 @@
 using MassTransit;
 using MassTransit.Testing;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
@@ -15,10 +16,10 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         var other = await RequestAsync(signup with { CompanyName = "Some Other Garage", OwnerEmail = "other@example.com" });
 
-        Assert.True(other.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.True(other.Is(out Response<TenantRequestRejected>? rejected));
         Assert.Equal("key-reused", rejected.Message.Code);
         Assert.Contains("Quick Fix Garage", rejected.Message.Reason, StringComparison.Ordinal);
-        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+        Assert.Single(Builds(DeploymentModes.Shared));
         var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
         Assert.Equal("Quick Fix Garage", saga.CompanyName);
     }
@@ -31,13 +32,13 @@ public sealed partial class TenantLifecycleStateMachineTests
         var deadline = Saga.Sagas.Contains(signup.CorrelationId)!.DeadlineAt;
         Assert.NotNull(deadline);
 
-        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = deadline!.Value });
+        await Harness.Bus.Publish(new TenantDeadlinePassed { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = deadline!.Value });
 
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Compensating));
-        Assert.Equal("default", Harness.Sent.Select<DeprovisionSharedTenant>().Single().Context.Message.Pool);
+        Assert.Equal("default", Removals(DeploymentModes.Shared).Single().Context.Message.Pool);
         Assert.False(await Harness.Published.Any<TenantProvisioningFailed>());
 
-        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Current, DeploymentModes.Shared));
 
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
         var failed = Harness.Published.Select<TenantProvisioningFailed>().Single().Context.Message;
@@ -46,14 +47,14 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.Empty(_admission.Slots);
 
         // The worker was only slow: its completion arrives now, and what it built is removed again.
-        await Harness.Bus.Publish(new SharedTenantProvisioned
+        await Harness.Bus.Publish(new TenantSideBuilt
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
             Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
         });
-        Assert.True(await Harness.Published.Any<SharedTenantProvisioned>());
+        Assert.True(await Harness.Published.Any<TenantSideBuilt>());
         await Harness.InactivityTask;
-        Assert.Equal(2, Harness.Sent.Select<DeprovisionSharedTenant>().Count());
+        Assert.Equal(2, Removals(DeploymentModes.Shared).Count());
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
         Assert.False(await Harness.Published.Any<TenantProvisioned>());
     }
@@ -66,20 +67,20 @@ public sealed partial class TenantLifecycleStateMachineTests
         await Harness.Bus.Publish(DedicatedDone(signup));
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
 
-        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(new TenantDeadlinePassed { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
 
-        Assert.True(await Saga.Consumed.Any<ProvisioningTimedOut>());
+        Assert.True(await Saga.Consumed.Any<TenantDeadlinePassed>());
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
-        Assert.False(await Harness.Sent.Any<DeprovisionDedicatedTenant>());
+        Assert.False(await AnyRemovalAsync(DeploymentModes.Dedicated));
     }
 
     async Task<ProvisionTenant> FailedSharedTenantAsync()
     {
         var signup = Signup("free");
         await RequestAsync(signup);
-        await Harness.Bus.Publish(new SharedTenantProvisioningFailed
+        await Harness.Bus.Publish(new TenantSideBuildFailed
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "RunMigrations", Reason = "PostgreSQL 42501: permission denied",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Step = "RunMigrations", Reason = "PostgreSQL 42501: permission denied",
             Compensated = true, FailedAt = DateTimeOffset.UtcNow,
         });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
@@ -95,7 +96,7 @@ public sealed partial class TenantLifecycleStateMachineTests
         await Harness.Bus.Publish(new RetryProvisioning { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
 
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Provisioning));
-        var commands = Harness.Sent.Select<ProvisionSharedTenant>().Select(s => s.Context.Message).ToList();
+        var commands = Builds(DeploymentModes.Shared).Select(s => s.Context.Message).ToList();
         Assert.Equal(2, commands.Count);
         Assert.Equal(commands[0] with { Attempt = 2 }, commands[1]);
         Assert.Equal(1, commands[0].Attempt);
@@ -116,7 +117,7 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.True(await Saga.Consumed.Any<RetryProvisioning>());
         await Harness.InactivityTask;
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Failed));
-        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+        Assert.Single(Builds(DeploymentModes.Shared));
         Assert.Contains(_log.Entries, e => e.Entry.Step == "Retry" && e.Entry.Outcome == "failed" && e.Entry.Message.Contains("quick-fix-bbbbbb", StringComparison.Ordinal));
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         Assert.Equal((signup.TenantId, 1, "professional", "enterprise", $"tenant-{signup.TenantId}"),
             (resize.TenantId, resize.TierChange, resize.OldTier, resize.NewTier, resize.Namespace));
-        Assert.False(await Harness.Sent.Any<ProvisionDedicatedTenant>(m => m.Context.Message.TierChange > 0));
+        Assert.False(await Harness.Sent.Any<BuildTenantSide>(m => m.Context.Message.TierChange > 0));
         Assert.False(await Harness.Sent.Any<MoveTenantData>());
         var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
         Assert.Equal(("professional", "enterprise", null), (saga.SubscriptionTier, saga.TargetTier, saga.Target));
@@ -80,7 +80,7 @@ public sealed partial class TenantLifecycleStateMachineTests
         var signup = await ActiveDedicatedTenantAsync("professional");
         await ResizeRequestedAsync(signup, "enterprise");
 
-        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(new TenantDeadlinePassed { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
         Assert.True(await _log.WaitForAsync(e => e.Step == "TierResize" && e.Message.StartsWith("no answer by", StringComparison.Ordinal)));
         var resent = Harness.Sent.Select<ResizeDedicatedTenant>().ToList();
         Assert.Equal(2, resent.Count);
@@ -109,7 +109,7 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         var again = await ChangeTierAsync(signup, "free");
 
-        Assert.True(again.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.True(again.Is(out Response<TenantRequestRejected>? rejected));
         Assert.Equal("state", rejected.Message.Code);
         Assert.Contains(TenantStatuses.TierResizing, rejected.Message.Reason, StringComparison.Ordinal);
     }
@@ -137,7 +137,7 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.True(saga.DeadlineAt < retireAt, "the resize runs under its own deadline");
         var resizeDeadline = saga.DeadlineAt;
         // The old side's removal, sent before the resize began, is confirmed while it runs.
-        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Retired, DeploymentModes.Shared));
         Assert.True(await _log.WaitForAsync(e => e.Step == "RetireOldSide" && e.Outcome == "completed"));
         Assert.Equal((null, resizeDeadline), (saga.Retired, saga.DeadlineAt));
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierResizing));

@@ -1,5 +1,6 @@
 using MassTransit.Testing;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.UnitTests.TenantRegistry;
 
@@ -10,9 +11,9 @@ public sealed partial class TenantLifecycleStateMachineTests
     {
         var signup = Signup("free");
         await RequestAsync(signup);
-        await Harness.Bus.Publish(new SharedTenantProvisioned
+        await Harness.Bus.Publish(new TenantSideBuilt
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
             Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
         });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
@@ -78,7 +79,7 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
-        Assert.True(await Harness.Sent.Any<DeprovisionSharedTenant>());
+        Assert.True(await AnyRemovalAsync(DeploymentModes.Shared));
 
         var pending = Signup("free", company: "Still Building Garage", email: "o@building.example");
         await RequestAsync(pending);

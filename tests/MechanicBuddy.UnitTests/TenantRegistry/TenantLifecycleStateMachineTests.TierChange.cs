@@ -11,8 +11,8 @@ namespace MechanicBuddy.UnitTests.TenantRegistry;
 /// </summary>
 public sealed partial class TenantLifecycleStateMachineTests
 {
-    async Task<Response<TenantTierChangeAccepted, TenantProvisioningRejected>> ChangeTierAsync(ProvisionTenant signup, string newTier) =>
-        await Harness.GetRequestClient<ChangeTenantTier>().GetResponse<TenantTierChangeAccepted, TenantProvisioningRejected>(new ChangeTenantTier
+    async Task<Response<TenantTierChangeAccepted, TenantRequestRejected>> ChangeTierAsync(ProvisionTenant signup, string newTier) =>
+        await Harness.GetRequestClient<ChangeTenantTier>().GetResponse<TenantTierChangeAccepted, TenantRequestRejected>(new ChangeTenantTier
         {
             CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, NewTier = newTier, RequestedAt = DateTimeOffset.UtcNow,
         });
@@ -34,10 +34,10 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.True(answer.Is(out Response<TenantTierChangeAccepted>? accepted));
         Assert.True(accepted.Message.Migrates);
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierProvisioningTarget));
-        var build = Harness.Sent.Select<ProvisionDedicatedTenant>().Single().Context.Message;
+        var build = Builds(DeploymentModes.Dedicated).Single().Context.Message;
         Assert.Equal(("professional", 1, true), (build.SubscriptionTier, build.TierChange, build.WithoutRoute));
 
-        await Harness.Bus.Publish(DedicatedDone(signup) with { Platform = DedicatedPlatforms.SingleHost, TierChange = 1 });
+        await Harness.Bus.Publish(DedicatedDone(signup) with { Side = TenantSideRoles.Target, Platform = DedicatedPlatforms.SingleHost, TierChange = 1 });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierFreezingSource));
         return signup;
     }
@@ -71,7 +71,7 @@ public sealed partial class TenantLifecycleStateMachineTests
             (saga.Namespace, saga.Retired!.DeploymentMode, saga.Retired.Pool, saga.Retired.KeepRoute));
         var changed = Harness.Published.Select<TenantTierChanged>().Single().Context.Message;
         Assert.Equal(("free", "professional", DeploymentModes.Dedicated), (changed.OldTier, changed.NewTier, changed.DeploymentMode));
-        Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
+        Assert.False(await AnyRemovalAsync(DeploymentModes.Shared));
         Assert.True(_admission.Slots.ContainsKey(signup.TenantId), "the shared slot is held until the old side is gone");
         // A progress event per phase, in order, for dashboards.
         var progress = Harness.Published.Select<TenantTierChangeProgressed>().Select(p => p.Context.Message)
@@ -80,10 +80,10 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         // Grace period over (the deadline watcher's message): the old side goes, its route stays with the new side.
         await Harness.Bus.Publish(new TenantRemovalOverdue { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, State = "Active", DeadlineAt = DateTimeOffset.UtcNow });
-        await WaitUntilAsync(() => Harness.Sent.Select<DeprovisionSharedTenant>().Any());
-        var retire = Harness.Sent.Select<DeprovisionSharedTenant>().Single().Context.Message;
+        await WaitUntilAsync(() => Removals(DeploymentModes.Shared).Any());
+        var retire = Removals(DeploymentModes.Shared).Single().Context.Message;
         Assert.Equal(("default", true), (retire.Pool, retire.KeepRoute));
-        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Retired, DeploymentModes.Shared));
         await WaitUntilAsync(() => Saga.Sagas.Contains(signup.CorrelationId)!.Retired is null);
         Assert.False(_admission.Slots.ContainsKey(signup.TenantId));
         Assert.Equal(TenantStatuses.Active, Saga.Sagas.Contains(signup.CorrelationId)!.CurrentState);
@@ -103,13 +103,13 @@ public sealed partial class TenantLifecycleStateMachineTests
             Reason = "target differs from source: invoices: 1200 rows → 1199 rows", FailedAt = DateTimeOffset.UtcNow,
         });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierRollingBack));
-        var removeTarget = Harness.Sent.Select<DeprovisionDedicatedTenant>().Single().Context.Message;
+        var removeTarget = Removals(DeploymentModes.Dedicated).Single().Context.Message;
         Assert.True(removeTarget.KeepRoute);
         Assert.Equal(TenantDataPhases.Unfreeze, LastDataCommand().Phase);
 
         await DataPhaseDoneAsync(signup, TenantDataPhases.Unfreeze);
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierRollingBack));
-        await Harness.Bus.Publish(new DedicatedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Target, DeploymentModes.Dedicated));
 
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
         var saga = Saga.Sagas.Contains(signup.CorrelationId)!;
@@ -133,11 +133,11 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierSwitchingRoute));
 
         // The phase's deadline passes (the worker never answered).
-        await Harness.Bus.Publish(new ProvisioningTimedOut { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(new TenantDeadlinePassed { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierRollingBack));
         Assert.Single(Harness.Sent.Select<SetTenantAccess>());
 
-        await Harness.Bus.Publish(new DedicatedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Target, DeploymentModes.Dedicated));
         await WaitUntilAsync(() => Harness.Sent.Select<SetTenantAccess>().Count() == 2);
         var giveBack = Harness.Sent.Select<SetTenantAccess>().Last().Context;
         Assert.Contains(QueueNames.SetSharedTenantAccess, giveBack.DestinationAddress!.ToString(), StringComparison.Ordinal);
@@ -154,12 +154,12 @@ public sealed partial class TenantLifecycleStateMachineTests
     {
         var signup = await UpgradeUntilTargetBuiltAsync();
         await DataPhaseDoneAsync(signup, TenantDataPhases.Freeze, tierChange: 7);
-        await Harness.Bus.Publish(new SharedTenantProvisioned
+        await Harness.Bus.Publish(new TenantSideBuilt
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "s", TenantUrl = "u", ApiUrl = "a",
             Namespace = "n", CompletedAt = DateTimeOffset.UtcNow,
         });
-        await WaitUntilAsync(() => Harness.Consumed.Select<TenantDataMoved>().Any() && Harness.Consumed.Select<SharedTenantProvisioned>().Count() == 2);
+        await WaitUntilAsync(() => Harness.Consumed.Select<TenantDataMoved>().Any() && Harness.Consumed.Select<TenantSideBuilt>().Count() == 3);
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierFreezingSource));
         Assert.DoesNotContain(Harness.Sent.Select<MoveTenantData>(), s => s.Context.Message.Phase == TenantDataPhases.Copy);
     }
@@ -178,10 +178,10 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         var answer = await ChangeTierAsync(signup, "free");
 
-        Assert.True(answer.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.True(answer.Is(out Response<TenantRequestRejected>? rejected));
         Assert.Equal("capacity", rejected.Message.Code);
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
-        Assert.False(await Harness.Sent.Any<ProvisionSharedTenant>());
+        Assert.False(await AnyBuildAsync(DeploymentModes.Shared));
         Assert.Equal("professional", Saga.Sagas.Contains(signup.CorrelationId)!.SubscriptionTier);
     }
 
@@ -198,7 +198,7 @@ public sealed partial class TenantLifecycleStateMachineTests
         // (The registry answers after the saga is stored; the in-memory harness answers at once, so wait for the store.)
         await WaitUntilAsync(() => Saga.Sagas.Contains(signup.CorrelationId)!.SubscriptionTier == "demo");
         Assert.Equal(("free", "demo"), (Harness.Published.Select<TenantTierChanged>().Single().Context.Message.OldTier, "demo"));
-        Assert.False(await Harness.Sent.Any<ProvisionDedicatedTenant>());
+        Assert.False(await AnyBuildAsync(DeploymentModes.Dedicated));
     }
 
     static async Task WaitUntilAsync(Func<bool> condition)

@@ -58,8 +58,8 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         };
     }
 
-    async Task<Response<TenantProvisioningAccepted, TenantProvisioningRejected>> RequestAsync(ProvisionTenant signup) =>
-        await Harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(signup);
+    async Task<Response<TenantProvisioningAccepted, TenantRequestRejected>> RequestAsync(ProvisionTenant signup) =>
+        await Harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(signup);
 
     [Theory]
     [InlineData("free")]
@@ -73,9 +73,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         Assert.True(response.Is(out Response<TenantProvisioningAccepted>? accepted));
         Assert.Equal(("shared", "default"), (accepted.Message.DeploymentMode, accepted.Message.Pool));
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Provisioning));
-        var sent = Harness.Sent.Select<ProvisionSharedTenant>().Single().Context.Message;
+        var sent = Builds(DeploymentModes.Shared).Single().Context.Message;
         Assert.Equal((signup.TenantId, "default", signup.AdminPasswordHash), (sent.TenantId, sent.Pool, sent.AdminPasswordHash));
-        Assert.False(await Harness.Sent.Any<ProvisionDedicatedTenant>());
+        Assert.False(await AnyBuildAsync(DeploymentModes.Dedicated));
         Assert.True(_admission.Slots.ContainsKey(signup.TenantId));
     }
 
@@ -90,9 +90,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
 
         Assert.True(response.Is(out Response<TenantProvisioningAccepted>? accepted));
         Assert.Equal("dedicated", accepted.Message.DeploymentMode);
-        var sent = Harness.Sent.Select<ProvisionDedicatedTenant>().Single().Context.Message;
+        var sent = Builds(DeploymentModes.Dedicated).Single().Context.Message;
         Assert.Equal((signup.TenantId, "shop.acmeauto.com"), (sent.TenantId, sent.CustomDomain));
-        Assert.False(await Harness.Sent.Any<ProvisionSharedTenant>());
+        Assert.False(await AnyBuildAsync(DeploymentModes.Shared));
         var saga = Saga.Sagas.ContainsInState(signup.CorrelationId, Saga.StateMachine, Saga.StateMachine.Provisioning)!;
         Assert.Equal(($"tenant-{signup.TenantId}", $"tenant-{signup.TenantId}", null), (saga.Namespace, saga.HelmRelease, saga.Pool));
         Assert.Empty(_admission.Slots);
@@ -105,10 +105,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
 
-        await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantProvisioningRejected>(Signup("free"));
+        await harness.GetRequestClient<ProvisionTenant>().GetResponse<TenantProvisioningAccepted, TenantRequestRejected>(Signup("free"));
 
-        Assert.True(await harness.Sent.Any<ProvisionDedicatedTenant>());
-        Assert.False(await harness.Sent.Any<ProvisionSharedTenant>());
+        Assert.Equal(DeploymentModes.Dedicated, harness.Sent.Select<BuildTenantSide>().Single().Context.Message.DeploymentMode);
     }
 
     [Fact]
@@ -119,10 +118,10 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
 
         var response = await RequestAsync(signup);
 
-        Assert.True(response.Is(out Response<TenantProvisioningRejected>? rejected));
+        Assert.True(response.Is(out Response<TenantRequestRejected>? rejected));
         Assert.Equal("duplicate", rejected.Message.Code);
         Assert.Contains("quick-fix-aaaaaa", rejected.Message.Reason, StringComparison.Ordinal);
-        Assert.False(await Harness.Sent.Any<ProvisionSharedTenant>());
+        Assert.False(await AnyBuildAsync(DeploymentModes.Shared));
         Assert.Empty(_admission.Slots);
     }
 
@@ -136,7 +135,7 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
             Assert.True((await full.RequestAsync(Signup("free", "First Shop", "a@x.example"))).Is(out Response<TenantProvisioningAccepted>? _));
             var second = await full.RequestAsync(Signup("free", "Second Shop", "b@x.example"));
 
-            Assert.True(second.Is(out Response<TenantProvisioningRejected>? rejected));
+            Assert.True(second.Is(out Response<TenantRequestRejected>? rejected));
             Assert.Equal("capacity", rejected.Message.Code);
         }
         finally
@@ -151,9 +150,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var signup = Signup("free");
         await RequestAsync(signup);
 
-        await Harness.Bus.Publish(new SharedTenantProvisioned
+        await Harness.Bus.Publish(new TenantSideBuilt
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Pool = "default", Schema = "tenant_x",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Pool = "default", Schema = "tenant_x",
             TenantUrl = "https://x.mechanicbuddy.app", ApiUrl = "https://x.mechanicbuddy.app/api", Namespace = TenantNames.SharedNamespace,
             CompletedAt = DateTimeOffset.UtcNow,
         });
@@ -174,9 +173,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var signup = Signup("free");
         await RequestAsync(signup);
 
-        await Harness.Bus.Publish(new SharedTenantProvisioningFailed
+        await Harness.Bus.Publish(new TenantSideBuildFailed
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "RunMigrations",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Shared, Step = "RunMigrations",
             Reason = "PostgreSQL 42P07: relation \"users\" already exists", Compensated = true, FailedAt = DateTimeOffset.UtcNow,
         });
 
@@ -195,9 +194,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
 
         await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
-        Assert.Equal("default", Harness.Sent.Select<DeprovisionSharedTenant>().Single().Context.Message.Pool);
+        Assert.Equal("default", Removals(DeploymentModes.Shared).Single().Context.Message.Pool);
 
-        await Harness.Bus.Publish(new SharedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Current, DeploymentModes.Shared));
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
         Assert.True(await Harness.Published.Any<TenantDeprovisioned>());
         Assert.Empty(_admission.Slots);
@@ -212,7 +211,7 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var again = await RequestAsync(signup);
 
         Assert.True(again.Is(out Response<TenantProvisioningAccepted>? _));
-        Assert.Single(Harness.Sent.Select<ProvisionSharedTenant>());
+        Assert.Single(Builds(DeploymentModes.Shared));
     }
 
     [Fact]
@@ -223,12 +222,12 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
 
         Assert.True(await Harness.Consumed.Any<DeprovisionTenant>());
         Assert.Null(await Saga.Exists(TenantNames.CorrelationIdFor(id), TimeSpan.FromMilliseconds(300)));
-        Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
+        Assert.False(await AnyRemovalAsync(DeploymentModes.Shared));
     }
 
-    DedicatedTenantProvisioned DedicatedDone(ProvisionTenant signup, params string[] warnings) => new()
+    TenantSideBuilt DedicatedDone(ProvisionTenant signup, params string[] warnings) => new()
     {
-        CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Platform = "kubernetes", Namespace = $"tenant-{signup.TenantId}",
+        CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Dedicated, Platform = "kubernetes", Namespace = $"tenant-{signup.TenantId}",
         HelmRelease = $"tenant-{signup.TenantId}", TenantUrl = "https://shop.acmeauto.com", ApiUrl = "https://shop.acmeauto.com/api",
         Warnings = warnings, CompletedAt = DateTimeOffset.UtcNow,
         Steps = [new ProvisioningStepRecord { Step = "DeployHelmChart", Outcome = "completed", Message = "release installed", Timestamp = DateTimeOffset.UtcNow }],
@@ -260,9 +259,9 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         var signup = Signup("enterprise");
         await RequestAsync(signup);
 
-        await Harness.Bus.Publish(new DedicatedTenantProvisioningFailed
+        await Harness.Bus.Publish(new TenantSideBuildFailed
         {
-            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Step = "DeployHelmChart",
+            CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Dedicated, Step = "DeployHelmChart",
             Reason = "helm exited 1: Error: INSTALLATION FAILED: quota exceeded", Compensated = false, FailedAt = DateTimeOffset.UtcNow,
         });
 
@@ -284,11 +283,11 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
         await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
 
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioning));
-        var sent = Harness.Sent.Select<DeprovisionDedicatedTenant>().Single().Context.Message;
+        var sent = Removals(DeploymentModes.Dedicated).Single().Context.Message;
         Assert.Equal(($"tenant-{signup.TenantId}", $"tenant-{signup.TenantId}"), (sent.Namespace, sent.HelmRelease));
-        Assert.False(await Harness.Sent.Any<DeprovisionSharedTenant>());
+        Assert.False(await AnyRemovalAsync(DeploymentModes.Shared));
 
-        await Harness.Bus.Publish(new DedicatedTenantDeprovisioned { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, CompletedAt = DateTimeOffset.UtcNow });
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Current, DeploymentModes.Dedicated));
         Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
         Assert.Equal("dedicated", Harness.Published.Select<TenantDeprovisioned>().Single().Context.Message.DeploymentMode);
     }

@@ -56,7 +56,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
     public async Task DeliverCommittedAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         // Fault injection: the saga's state and its messages are committed, none has left yet; the recovery poll must send them.
-        crashPoints.Reached("Committed." + messages[0].MessageType[(messages[0].MessageType.LastIndexOf('.') + 1)..]);
+        crashPoints.Reached(CrashPointOf(messages[0]));
         // A send that cannot finish (broker away) must not hold the saga's partition: the rows stay for the recovery poll.
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(ImmediateDeliveryLimit);
@@ -72,6 +72,13 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
             // Committed rows stay in the outbox; the recovery poll sends them.
             logger.LogWarning(ex, "Immediate outbox delivery failed; the recovery poll will send the messages");
         }
+    }
+
+    /// <summary>"Committed.{message type}", and for a command ".{queue}" too (one command type goes to either worker).</summary>
+    static string CrashPointOf(OutboxMessage first)
+    {
+        var type = first.MessageType[(first.MessageType.LastIndexOf('.') + 1)..];
+        return first.Destination is { } destination ? $"Committed.{type}.{destination[(destination.LastIndexOf(':') + 1)..]}" : $"Committed.{type}";
     }
 
     /// <summary>Delivers up to one batch of rows at least <paramref name="minimumAge"/> old; returns how many it delivered.</summary>

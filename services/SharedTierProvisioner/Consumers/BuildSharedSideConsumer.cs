@@ -8,31 +8,34 @@ using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.SharedTierProvisioner.Consumers;
 
-/// <summary>Runs Path 1 for one tenant, publishing a progress event per step and one completion or failure event.</summary>
-public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provisioner, ProvisioningInbox inbox, IOptions<ProvisioningOptions> options,
+/// <summary>Builds a tenant's side on Path 1 (a pool slot), publishing a progress event per step and one built or failed answer.</summary>
+public sealed class BuildSharedSideConsumer(SharedTenantProvisioner provisioner, ProvisioningInbox inbox, IOptions<ProvisioningOptions> options,
     TimeProvider clock)
-    : IConsumer<ProvisionSharedTenant>
+    : IConsumer<BuildTenantSide>
 {
-    public async Task Consume(ConsumeContext<ProvisionSharedTenant> context)
+    public async Task Consume(ConsumeContext<BuildTenantSide> context)
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        await inbox.RunOnceAsync(context, command.TenantId, ProvisioningInbox.AttemptKey("shared-provision", command.TierChange, command.Attempt), () => ProvisionAsync(context, command));
+        SharedSideCommands.Require(command.DeploymentMode, command.Pool);
+        await inbox.RunOnceAsync(context, command.TenantId, ProvisioningInbox.AttemptKey("shared-provision", command.TierChange, command.Attempt), () => BuildAsync(context, command));
     }
 
-    async Task<RecordedEvent> ProvisionAsync(ConsumeContext context, ProvisionSharedTenant command)
+    async Task<RecordedEvent> BuildAsync(ConsumeContext context, BuildTenantSide command)
     {
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var outcome = await provisioner.ProvisionAsync(command, progress.ReportAsync, context.CancellationToken);
-        var steps = await progress.FlushAsync();
+        var unpublished = await progress.FlushAsync();
 
         switch (outcome)
         {
             case SharedProvisioningOutcome.Succeeded done:
-                return RecordedEvent.Of(new SharedTenantProvisioned
+                return RecordedEvent.Of(new TenantSideBuilt
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    Side = command.Side,
+                    DeploymentMode = DeploymentModes.Shared,
                     TierChange = command.TierChange,
                     Pool = command.Pool,
                     Schema = done.Schema,
@@ -40,19 +43,21 @@ public sealed class ProvisionSharedTenantConsumer(SharedTenantProvisioner provis
                     ApiUrl = done.ApiUrl,
                     Namespace = options.Value.FreeTier.Namespace,
                     CompletedAt = clock.GetUtcNow(),
-                    Steps = steps,
+                    Steps = unpublished,
                 });
             case SharedProvisioningOutcome.Failed failed:
-                return RecordedEvent.Of(new SharedTenantProvisioningFailed
+                return RecordedEvent.Of(new TenantSideBuildFailed
                 {
                     CorrelationId = command.CorrelationId,
                     TenantId = command.TenantId,
+                    Side = command.Side,
+                    DeploymentMode = DeploymentModes.Shared,
                     TierChange = command.TierChange,
                     Step = failed.Step,
                     Reason = failed.Reason,
                     Compensated = failed.Compensated,
                     FailedAt = clock.GetUtcNow(),
-                    Steps = steps,
+                    Steps = unpublished,
                 });
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");

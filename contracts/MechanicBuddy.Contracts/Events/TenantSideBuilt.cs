@@ -1,16 +1,22 @@
 namespace MechanicBuddy.Contracts;
 
-/// <summary>The tenant's own infrastructure is up (the seed's steps 1–7); the saga records it (step 8).</summary>
-public record DedicatedTenantProvisioned
+/// <summary>Worker → saga: the side a <see cref="BuildTenantSide"/> asked for is up (the seed's steps up to the tenant record).</summary>
+public record TenantSideBuilt
 {
     public required Guid CorrelationId { get; init; }
     public required string TenantId { get; init; }
+    /// <summary>The command's side and path, echoed.</summary>
+    public required string Side { get; init; }
+    public required string DeploymentMode { get; init; }
     /// <summary>The command's TierChange, echoed so the saga can tell a tier change's target from a signup's build.</summary>
     public int TierChange { get; init; }
-    /// <summary>"kubernetes" or "single-host".</summary>
-    public required string Platform { get; init; }
+    /// <summary>Dedicated: "kubernetes" or "single-host"; shared: null.</summary>
+    public string? Platform { get; init; }
+    /// <summary>Shared: the pool and the tenant's schema in it.</summary>
+    public string? Pool { get; init; }
+    public string? Schema { get; init; }
     public required string Namespace { get; init; }
-    /// <summary>Null on the single-host platform, which has no Helm.</summary>
+    /// <summary>Kubernetes only.</summary>
     public string? HelmRelease { get; init; }
     public required string TenantUrl { get; init; }
     public required string ApiUrl { get; init; }
@@ -19,7 +25,6 @@ public record DedicatedTenantProvisioned
     /// <summary>Non-fatal findings (API/Web not ready in time, certificate not issued yet).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public required DateTimeOffset CompletedAt { get; init; }
-
-    /// <summary>Every step the worker reported, also sent one by one as <see cref="TenantProvisioningProgressed"/>.</summary>
+    /// <summary>Steps whose <see cref="TenantProvisioningProgressed"/> could not be published; every other step is recorded by its progress event.</summary>
     public IReadOnlyList<ProvisioningStepRecord> Steps { get; init; } = [];
 }

@@ -1,8 +1,0 @@
-namespace MechanicBuddy.Contracts;
-
-public record SharedTenantDeprovisioned
-{
-    public required Guid CorrelationId { get; init; }
-    public required string TenantId { get; init; }
-    public required DateTimeOffset CompletedAt { get; init; }
-}

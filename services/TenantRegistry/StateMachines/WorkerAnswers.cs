@@ -1,0 +1,25 @@
+using MassTransit;
+using MechanicBuddy.Contracts;
+using MechanicBuddy.TenantRegistry.Infrastructure;
+
+namespace MechanicBuddy.TenantRegistry.StateMachines;
+
+/// <summary>
+/// Whether a worker's answer is about the tenant's side in a role (current, target, retired): the side it names is that
+/// role, the path it names is the path of the tenant's side in that role, and it came from that path's worker.
+/// </summary>
+public static class WorkerAnswers
+{
+    public static bool About(this BehaviorContext<TenantState, TenantSideBuilt> context, string role) =>
+        IsAbout(context, role, context.Message.Side, context.Message.DeploymentMode);
+
+    public static bool About(this BehaviorContext<TenantState, TenantSideBuildFailed> context, string role) =>
+        IsAbout(context, role, context.Message.Side, context.Message.DeploymentMode);
+
+    public static bool About(this BehaviorContext<TenantState, TenantSideRemoved> context, string role) =>
+        IsAbout(context, role, context.Message.Side, context.Message.DeploymentMode);
+
+    static bool IsAbout<T>(BehaviorContext<TenantState, T> context, string role, string side, string mode)
+        where T : class =>
+        side == role && TenantSide.ModeOf(context.Saga, role) == mode && WorkerOrigin.IsWorkerOf(context, mode, typeof(T).Name);
+}
