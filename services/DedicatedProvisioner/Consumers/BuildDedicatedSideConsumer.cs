@@ -50,19 +50,7 @@ public sealed class BuildDedicatedSideConsumer(IDedicatedPlatform platform, Prov
                     Steps = unpublished,
                 });
             case DedicatedProvisioningOutcome.Failed failed:
-                return RecordedEvent.Of(new TenantSideBuildFailed
-                {
-                    CorrelationId = command.CorrelationId,
-                    TenantId = command.TenantId,
-                    Side = command.Side,
-                    DeploymentMode = DeploymentModes.Dedicated,
-                    TierChange = command.TierChange,
-                    Step = failed.Step,
-                    Reason = failed.Reason,
-                    Compensated = failed.Compensated,
-                    FailedAt = clock.GetUtcNow(),
-                    Steps = unpublished,
-                });
+                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Dedicated, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), unpublished));
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");
         }

@@ -25,13 +25,6 @@ public sealed class RemoveDedicatedSideConsumer(ProvisioningInbox inbox, IDedica
             // Retried by the endpoint's retry policy; after that the command waits in the error queue for an operator.
             throw new InvalidOperationException($"tenant {command.TenantId} still has infrastructure after removal (see its provisioning log)");
         }
-        await context.PublishBoundedAsync(new TenantSideRemoved
-        {
-            CorrelationId = command.CorrelationId,
-            TenantId = command.TenantId,
-            Side = command.Side,
-            DeploymentMode = DeploymentModes.Dedicated,
-            CompletedAt = clock.GetUtcNow(),
-        }, context.CancellationToken);
+        await context.PublishBoundedAsync(SideAnswers.Removed(command, DeploymentModes.Dedicated, clock.GetUtcNow()), context.CancellationToken);
     }
 }

@@ -46,19 +46,7 @@ public sealed class BuildSharedSideConsumer(SharedTenantProvisioner provisioner,
                     Steps = unpublished,
                 });
             case SharedProvisioningOutcome.Failed failed:
-                return RecordedEvent.Of(new TenantSideBuildFailed
-                {
-                    CorrelationId = command.CorrelationId,
-                    TenantId = command.TenantId,
-                    Side = command.Side,
-                    DeploymentMode = DeploymentModes.Shared,
-                    TierChange = command.TierChange,
-                    Step = failed.Step,
-                    Reason = failed.Reason,
-                    Compensated = failed.Compensated,
-                    FailedAt = clock.GetUtcNow(),
-                    Steps = unpublished,
-                });
+                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Shared, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), unpublished));
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");
         }

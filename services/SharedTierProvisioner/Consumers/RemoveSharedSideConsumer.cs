@@ -30,13 +30,6 @@ public sealed class RemoveSharedSideConsumer(ProvisioningInbox inbox, SharedTena
             Message = $"{(command.KeepRoute ? "" : "route, ")}schema {names.Schema}, role {names.Role} and secret removed from pool {pool}{(command.KeepRoute ? " (route kept: it serves the tenant's new tier)" : "")}",
             Timestamp = clock.GetUtcNow(),
         }, context.CancellationToken);
-        await context.PublishBoundedAsync(new TenantSideRemoved
-        {
-            CorrelationId = command.CorrelationId,
-            TenantId = command.TenantId,
-            Side = command.Side,
-            DeploymentMode = DeploymentModes.Shared,
-            CompletedAt = clock.GetUtcNow(),
-        }, context.CancellationToken);
+        await context.PublishBoundedAsync(SideAnswers.Removed(command, DeploymentModes.Shared, clock.GetUtcNow()), context.CancellationToken);
     }
 }

@@ -106,16 +106,9 @@ public sealed partial class TenantLifecycleStateMachine
             When(SideBuilt, context => context.About(TenantSideRoles.Target) && IsCurrentChange(context.Saga, context.Message.TierChange))
                 .Then(context =>
                 {
-                    var target = context.Saga.Target!;
-                    var built = context.Message;
-                    target.Platform = built.Platform;
-                    target.Schema = built.Schema;
-                    target.Namespace = built.Namespace;
-                    target.HelmRelease = built.HelmRelease;
-                    target.TenantUrl = built.TenantUrl;
-                    target.ApiUrl = built.ApiUrl;
+                    var target = context.Saga.Target!.Record(context.Message);
                     // Kubernetes serves the tenant through its own Ingress; the edge route is the shared side's to remove.
-                    target.KeepRoute = built.Platform != DedicatedPlatforms.Kubernetes;
+                    target.KeepRoute = target.Platform != DedicatedPlatforms.Kubernetes;
                 })
                 .AppendSteps(message => message.Steps)
                 .TargetReady(this, phase),

@@ -104,14 +104,8 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
                 .Then(context =>
                 {
                     var saga = context.Saga;
-                    var built = context.Message;
-                    saga.Platform = built.Platform;
-                    saga.TenantUrl = built.TenantUrl;
-                    saga.ApiUrl = built.ApiUrl;
-                    saga.Namespace = built.Namespace;
-                    saga.Schema = built.Schema;
-                    saga.HelmRelease = built.HelmRelease;
-                    saga.ProvisionedAt = built.CompletedAt;
+                    TenantSide.CurrentOf(saga).Record(context.Message).ApplyTo(saga);
+                    saga.ProvisionedAt = context.Message.CompletedAt;
                     saga.DeadlineAt = null;
                 })
                 .AppendSteps(message => message.Steps)

@@ -51,6 +51,18 @@ public sealed class TenantSide
         _ => null,
     };
 
+    /// <summary>What the worker built for this side, as its answer reports it.</summary>
+    public TenantSide Record(TenantSideBuilt built)
+    {
+        Platform = built.Platform;
+        Schema = built.Schema;
+        Namespace = built.Namespace;
+        HelmRelease = built.HelmRelease;
+        TenantUrl = built.TenantUrl;
+        ApiUrl = built.ApiUrl;
+        return this;
+    }
+
     /// <summary>Makes this side the one that serves the tenant.</summary>
     public void ApplyTo(TenantState saga)
     {
