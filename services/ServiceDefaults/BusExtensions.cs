@@ -45,22 +45,10 @@ public static class BusExtensions
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
                 });
-                // Every message carries its sender's broker user as the AMQP user-id, which RabbitMQ checks against the
-                // connection's login: a receiver can tell which service sent it (see the registry's WorkerOrigin).
-                cfg.ConfigureSend(send => send.UseExecute(sent => StampSender(sent, rabbit.Username)));
-                cfg.ConfigurePublish(publish => publish.UseExecute(published => StampSender(published, rabbit.Username)));
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return builder;
-    }
-
-    static void StampSender(SendContext context, string username)
-    {
-        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-        {
-            rabbit.BasicProperties.UserId = username;
-        }
     }
 }

@@ -23,17 +23,6 @@ public sealed class RabbitMqOptions
     [Required]
     public string Password { get; set; } = "";
 
-    /// <summary>
-    /// The registry takes a worker's answer about a shared side only from this broker user, about a dedicated side only
-    /// from <see cref="DedicatedWorkerUser"/> (RabbitMQ validates the user-id every service stamps on what it sends).
-    /// Defaults: scripts/broker-users.tsv.
-    /// </summary>
-    [Required]
-    public string SharedWorkerUser { get; set; } = "mb-shared";
-
-    [Required]
-    public string DedicatedWorkerUser { get; set; } = "mb-dedicated";
-
     public bool QuorumQueues { get; set; } = true;
 
     /// <summary>Concurrent messages per receive endpoint: provisioning steps mostly wait on PostgreSQL, so a few in flight keep it busy.</summary>

@@ -13,6 +13,6 @@ public record TenantSideBuildFailed
     public required string Reason { get; init; }
     public required bool Compensated { get; init; }
     public required DateTimeOffset FailedAt { get; init; }
-    /// <summary>Steps whose progress event could not be published.</summary>
+    /// <summary>Every step the worker reported (see <see cref="TenantSideBuilt.Steps"/>).</summary>
     public IReadOnlyList<ProvisioningStepRecord> Steps { get; init; } = [];
 }

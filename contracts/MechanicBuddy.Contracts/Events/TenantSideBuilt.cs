@@ -25,6 +25,6 @@ public record TenantSideBuilt
     /// <summary>Non-fatal findings (API/Web not ready in time, certificate not issued yet).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public required DateTimeOffset CompletedAt { get; init; }
-    /// <summary>Steps whose <see cref="TenantProvisioningProgressed"/> could not be published; every other step is recorded by its progress event.</summary>
+    /// <summary>Every step the worker reported, also sent one by one as <see cref="TenantProvisioningProgressed"/> (logged once, whichever arrives first).</summary>
     public IReadOnlyList<ProvisioningStepRecord> Steps { get; init; } = [];
 }

@@ -4,11 +4,11 @@ using MechanicBuddy.Contracts;
 namespace MechanicBuddy.Provisioning.Steps;
 
 /// <summary>
-/// Turns a worker's step reports into <see cref="TenantProvisioningProgressed"/> events: each step is recorded once, by
-/// its progress event. Progress is for watching, not a precondition of the next step: it is published without waiting
-/// for the broker's confirm, and <see cref="FlushAsync"/> awaits every publish before the outcome goes out (the registry
-/// handles a tenant's messages in order, so its log holds every step when the outcome arrives). A progress event that
-/// could not be published (broker away) is not worth failing the provisioning for: the outcome event carries that step.
+/// Turns a worker's step reports into <see cref="TenantProvisioningProgressed"/> events, for watching while it runs.
+/// Progress is not a precondition of the next step: it is published without waiting for the broker's confirm, and
+/// <see cref="FlushAsync"/> awaits every publish before the outcome goes out. The outcome repeats every step, so the
+/// tenant's log is whole when the outcome is handled even when a progress event was lost, retried past the outcome, or
+/// handled by another registry replica; each step is logged once whichever copy comes first (the same key).
 /// </summary>
 public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlationId, string tenantId)
 {
@@ -32,7 +32,7 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits for every progress publish; returns, in the order reported, the steps whose event did not reach the broker.</summary>
+    /// <summary>Waits for every progress publish; returns every step, in the order reported.</summary>
     public async Task<IReadOnlyList<ProvisioningStepRecord>> FlushAsync()
     {
         (ProvisioningStepRecord Step, Task Publish)[] reported;
@@ -46,8 +46,8 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or MassTransitException or RabbitMqConnectionException)
         {
-            // Lost progress events only; the outcome that follows carries their steps.
+            // Lost progress events only; the outcome that follows carries every step.
         }
-        return [.. reported.Where(r => !r.Publish.IsCompletedSuccessfully).Select(r => r.Step)];
+        return [.. reported.Select(r => r.Step)];
     }
 }

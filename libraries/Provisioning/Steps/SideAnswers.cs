@@ -6,7 +6,7 @@ namespace MechanicBuddy.Provisioning.Steps;
 public static class SideAnswers
 {
     public static TenantSideBuildFailed BuildFailed(BuildTenantSide command, string path, string step, string reason, bool compensated, DateTimeOffset at,
-        IReadOnlyList<ProvisioningStepRecord> unpublished) => new()
+        IReadOnlyList<ProvisioningStepRecord> steps) => new()
     {
         CorrelationId = command.CorrelationId,
         TenantId = command.TenantId,
@@ -17,7 +17,7 @@ public static class SideAnswers
         Reason = reason,
         Compensated = compensated,
         FailedAt = at,
-        Steps = unpublished,
+        Steps = steps,
     };
 
     public static TenantSideRemoved Removed(RemoveTenantSide command, string path, DateTimeOffset at) => new()

@@ -26,7 +26,7 @@ public sealed class BuildDedicatedSideConsumer(IDedicatedPlatform platform, Prov
     {
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var outcome = await platform.ProvisionAsync(plan, progress.ReportAsync, context.CancellationToken);
-        var unpublished = await progress.FlushAsync();
+        var steps = await progress.FlushAsync();
 
         switch (outcome)
         {
@@ -47,10 +47,10 @@ public sealed class BuildDedicatedSideConsumer(IDedicatedPlatform platform, Prov
                     Hostnames = plan.Hostnames,
                     Warnings = done.Warnings,
                     CompletedAt = clock.GetUtcNow(),
-                    Steps = unpublished,
+                    Steps = steps,
                 });
             case DedicatedProvisioningOutcome.Failed failed:
-                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Dedicated, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), unpublished));
+                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Dedicated, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), steps));
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");
         }

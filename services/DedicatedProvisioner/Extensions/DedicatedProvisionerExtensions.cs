@@ -76,7 +76,7 @@ public static class DedicatedProvisionerExtensions
             x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
             x.AddConsumer<MoveTenantDataConsumer>().Endpoint(e => e.Name = QueueNames.MoveTenantData);
             x.AddConsumer<ResizeDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ResizeDedicatedTenant);
-        });
+        }, (_, bus) => WorkerAnswerExchanges.PublishAs(bus, DeploymentModes.Dedicated));
         return builder;
     }
 

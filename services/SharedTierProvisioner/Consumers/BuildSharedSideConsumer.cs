@@ -25,7 +25,7 @@ public sealed class BuildSharedSideConsumer(SharedTenantProvisioner provisioner,
     {
         var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
         var outcome = await provisioner.ProvisionAsync(command, progress.ReportAsync, context.CancellationToken);
-        var unpublished = await progress.FlushAsync();
+        var steps = await progress.FlushAsync();
 
         switch (outcome)
         {
@@ -43,10 +43,10 @@ public sealed class BuildSharedSideConsumer(SharedTenantProvisioner provisioner,
                     ApiUrl = done.ApiUrl,
                     Namespace = options.Value.FreeTier.Namespace,
                     CompletedAt = clock.GetUtcNow(),
-                    Steps = unpublished,
+                    Steps = steps,
                 });
             case SharedProvisioningOutcome.Failed failed:
-                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Shared, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), unpublished));
+                return RecordedEvent.Of(SideAnswers.BuildFailed(command, DeploymentModes.Shared, failed.Step, failed.Reason, failed.Compensated, clock.GetUtcNow(), steps));
             default:
                 throw new InvalidOperationException($"unexpected outcome {outcome}");
         }

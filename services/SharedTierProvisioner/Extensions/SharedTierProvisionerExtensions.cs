@@ -1,3 +1,4 @@
+using MechanicBuddy.Tenancy;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Provisioning;
 using MechanicBuddy.Provisioning.Steps;
@@ -34,7 +35,7 @@ public static class SharedTierProvisionerExtensions
             x.AddConsumer<BuildSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
             x.AddConsumer<RemoveSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
             x.AddConsumer<SetSharedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetSharedTenantAccess);
-        });
+        }, (_, bus) => WorkerAnswerExchanges.PublishAs(bus, DeploymentModes.Shared));
         return builder;
     }
 

@@ -34,6 +34,7 @@ public static class TenantRegistryExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DeadlineWatcher>();
         builder.Services.AddHostedService<DedicatedWorkQueue>();
+        builder.Services.AddHostedService<RetiredQueues>();
         builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);
 
         builder.AddMechanicBuddyBus(x =>
@@ -59,6 +60,14 @@ public static class TenantRegistryExtensions
                 })
                 .NpgsqlRepository<TenantState, TenantSagaTable>()
                 .Endpoint(e => e.Name = LifecycleEndpoint);
+            // The workers' answers come through an exchange per path (which worker sent one is the exchange it came by).
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            {
+                if (name == LifecycleEndpoint && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    WorkerAnswerExchanges.BindAll(rabbit);
+                }
+            });
             // On the saga's own queue, in the same partitions: see above.
             x.AddConsumer<TenantProvisioningProgressedConsumer>((_, consumer) =>
                     consumer.Message<TenantProvisioningProgressed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId)))

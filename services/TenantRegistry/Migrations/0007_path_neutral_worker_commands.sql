@@ -16,10 +16,22 @@ UPDATE outbox_messages AS o
 SET message_type = 'MechanicBuddy.Contracts.RemoveTenantSide',
     body = o.body || jsonb_build_object(
         'deploymentMode', m.mode,
-        'side', CASE WHEN s.data->>'DeploymentMode' = m.mode THEN 'current'
-                     WHEN s.current_state = 'TierRollingBack' THEN 'target'
-                     ELSE 'retired' END)
+        'side', coalesce((SELECT CASE WHEN s.data->>'DeploymentMode' = m.mode THEN 'current'
+                                      WHEN s.current_state = 'TierRollingBack' THEN 'target'
+                                      ELSE 'retired' END
+                          FROM tenant_sagas AS s WHERE s.correlation_id = o.correlation_id), 'current'))
 FROM (VALUES ('MechanicBuddy.Contracts.DeprovisionSharedTenant', 'shared'),
-             ('MechanicBuddy.Contracts.DeprovisionDedicatedTenant', 'dedicated')) AS m(message_type, mode),
-     tenant_sagas AS s
-WHERE o.message_type = m.message_type AND s.correlation_id = o.correlation_id;
+             ('MechanicBuddy.Contracts.DeprovisionDedicatedTenant', 'dedicated')) AS m(message_type, mode)
+WHERE o.message_type = m.message_type;
+
+-- A row no build of this registry knows (another version wrote it) is moved here by the outbox recovery instead of
+-- holding up the rows behind it.
+CREATE TABLE IF NOT EXISTS outbox_set_aside (
+    id             uuid PRIMARY KEY,
+    correlation_id uuid NOT NULL,
+    destination    text NULL,
+    message_type   text NOT NULL,
+    body           jsonb NOT NULL,
+    created_at     timestamptz NOT NULL,
+    set_aside_at   timestamptz NOT NULL DEFAULT now()
+);

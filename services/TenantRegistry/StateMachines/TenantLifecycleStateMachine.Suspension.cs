@@ -43,7 +43,7 @@ public sealed partial class TenantLifecycleStateMachine
                 .TransitionTo(Suspending));
 
         During(Suspending,
-            When(AccessSet, context => context.Message.Suspended)
+            When(AccessSet, context => context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Current))
                 .Then(context => context.Saga.SuspendedAt = context.Message.CompletedAt)
                 .AppendLog("Suspend", "completed", context => context.Message.Message)
                 .PublishViaOutbox(context => new TenantSuspended
@@ -51,7 +51,7 @@ public sealed partial class TenantLifecycleStateMachine
                     TenantId = context.Saga.TenantId, Reason = context.Saga.SuspendReason, SuspendedAt = context.Message.CompletedAt,
                 })
                 .TransitionTo(Suspended),
-            When(AccessFailed, context => context.Message.Suspended)
+            When(AccessFailed, context => context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Current))
                 .Then(context => context.Saga.SuspendReason = null)
                 .AppendLog("Suspend", "failed", context => $"route unchanged, tenant still served: {context.Message.Reason}")
                 .TransitionTo(Active));
@@ -63,7 +63,7 @@ public sealed partial class TenantLifecycleStateMachine
                 .TransitionTo(Resuming));
 
         During(Resuming,
-            When(AccessSet, context => !context.Message.Suspended)
+            When(AccessSet, context => !context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Current))
                 .Then(context =>
                 {
                     context.Saga.SuspendedAt = null;
@@ -72,7 +72,7 @@ public sealed partial class TenantLifecycleStateMachine
                 .AppendLog("Resume", "completed", context => context.Message.Message)
                 .PublishViaOutbox(context => new TenantResumed { TenantId = context.Saga.TenantId, ResumedAt = context.Message.CompletedAt })
                 .TransitionTo(Active),
-            When(AccessFailed, context => !context.Message.Suspended)
+            When(AccessFailed, context => !context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Current))
                 .AppendLog("Resume", "failed", context => $"route unchanged, tenant still suspended: {context.Message.Reason}")
                 .TransitionTo(Suspended));
     }

@@ -132,7 +132,7 @@ public sealed partial class TenantLifecycleStateMachine
                 .TransitionTo(TierRollingBack));
 
         During(TierSwitchingRoute,
-            When(AccessSet, context => !context.Message.Suspended)
+            When(AccessSet, context => !context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Target))
                 .TierPhase("TierSwitchRoute", "completed", context => context.Message.Message)
                 .PublishViaOutbox(context => new TenantTierChanged
                 {
@@ -144,7 +144,7 @@ public sealed partial class TenantLifecycleStateMachine
                     $"now {context.Saga.SubscriptionTier} on {TenantSide.CurrentOf(context.Saga).Describe()} at {context.Saga.TenantUrl}; " +
                     $"the old side ({context.Saga.Retired!.Describe()}) stays read-only until {context.Saga.RetireAt:u}")
                 .TransitionTo(Active),
-            When(AccessFailed, context => !context.Message.Suspended)
+            When(AccessFailed, context => !context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Target))
                 .RollBack("TierSwitchRoute", context => context.Message.Reason, timeouts)
                 .TransitionTo(TierRollingBack));
 
@@ -181,13 +181,13 @@ public sealed partial class TenantLifecycleStateMachine
                 .TierPhase("TierRollback", "compensated", context => context.Message.Message)
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingUnfreeze))
                 .FinishRollbackWhenDone(this),
-            When(AccessSet, context => !context.Message.Suspended && TierChangeBinder.RouteDueBack(context.Saga))
+            When(AccessSet, context => !context.Message.Suspended && TierChangeBinder.RouteDueBack(context.Saga) && context.FromWorkerOf(TenantSideRoles.Current))
                 .TierPhase("TierRollback", "compensated", context => $"route given back to the old side: {context.Message.Message}")
                 .Then(context => context.Saga.RollbackPending.Remove(TierChangeBinder.PendingRoute))
                 .FinishRollbackWhenDone(this),
             When(DataMoveFailed, context => IsCurrentPhase(context.Saga, context.Message.TierChange, context.Message.Phase, TenantDataPhases.Unfreeze))
                 .TierPhase("TierRollback", "failed", context => $"unfreeze failed ({context.Message.Reason}); sent again at the removal deadline"),
-            When(AccessFailed, context => !context.Message.Suspended)
+            When(AccessFailed, context => !context.Message.Suspended && context.FromWorkerOf(TenantSideRoles.Current))
                 .TierPhase("TierRollback", "failed", context => $"route not given back yet ({context.Message.Reason}); sent again at the removal deadline"),
             When(RemovalOverdue)
                 .TierPhase("TierRollback", "started", context => $"rollback not confirmed by {context.Message.DeadlineAt:u} (waiting for {string.Join(", ", context.Saga.RollbackPending)}); sending again")
@@ -204,7 +204,8 @@ public sealed partial class TenantLifecycleStateMachine
             When(RemovalOverdue, context => context.Saga.Retired is null)
                 .Then(context => context.Saga.DeadlineAt = null));
 
-        During([Active, Suspended, Suspending, Resuming, Deprovisioning, TierResizing],
+        // Deprovisioned too: the tenant's own removal may be confirmed before its old side's.
+        During([Active, Suspended, Suspending, Resuming, Deprovisioning, Deprovisioned, TierResizing],
             When(SideRemoved, context => context.About(TenantSideRoles.Retired))
                 .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .OldSideRemoved());

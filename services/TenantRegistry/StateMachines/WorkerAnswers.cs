@@ -19,6 +19,11 @@ public static class WorkerAnswers
     public static bool About(this BehaviorContext<TenantState, TenantSideRemoved> context, string role) =>
         IsAbout(context, role, context.Message.Side, context.Message.DeploymentMode);
 
+    /// <summary>An answer with no side of its own (a route change) came from the worker of the tenant's side in that role.</summary>
+    public static bool FromWorkerOf<T>(this BehaviorContext<TenantState, T> context, string role)
+        where T : class =>
+        TenantSide.ModeOf(context.Saga, role) is { } mode && WorkerOrigin.IsWorkerOf(context, mode, typeof(T).Name);
+
     static bool IsAbout<T>(BehaviorContext<TenantState, T> context, string role, string side, string mode)
         where T : class =>
         side == role && TenantSide.ModeOf(context.Saga, role) == mode && WorkerOrigin.IsWorkerOf(context, mode, typeof(T).Name);

@@ -108,9 +108,9 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
     }
 
     /// <summary>
-    /// Both workers may write the path-neutral answers, so who wrote one is checked: the shared worker's login claiming a
-    /// dedicated tenant is built (with its own URL) changes nothing, and it cannot pass itself off as the dedicated worker,
-    /// because the broker refuses a user-id that is not the sender's login.
+    /// A worker answers on its own path's exchanges only: the shared worker's login claiming, on its own exchange, that a
+    /// dedicated tenant is built (with a URL of its choosing) changes nothing, and it can write neither the dedicated
+    /// worker's exchange nor the base one the registry also listens on.
     /// </summary>
     [Fact]
     public async Task A_worker_cannot_answer_for_the_other_paths_worker()
@@ -120,33 +120,38 @@ public sealed class HostileBrokerTests(ControlPlaneFixture plane)
         var tenantId = (await ResultAsync(response)).TenantId;
         var shared = TestEnvironment.BrokerUsers["SharedTierProvisioner"];
         await using var connection = await Factory(shared.Name, TestEnvironment.BrokerPassword(shared.Name)).CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
         var forged = Encoding.UTF8.GetBytes($$"""
-            {"message":{"correlationId":"{{MechanicBuddy.Tenancy.TenantNames.CorrelationIdFor(tenantId)}}","tenantId":"{{tenantId}}","side":"current","deploymentMode":"dedicated",
+            {"message":{"correlationId":"{{TenantNames.CorrelationIdFor(tenantId)}}","tenantId":"{{tenantId}}","side":"current","deploymentMode":"dedicated",
             "platform":"single-host","namespace":"tenant-{{tenantId}}","tenantUrl":"https://evil.example","apiUrl":"https://evil.example/api","completedAt":"{{DateTimeOffset.UtcNow:O}}"},
             "messageType":["urn:message:MechanicBuddy.Contracts:TenantSideBuilt"]}
             """);
+        var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json" };
 
-        // Under its own login: delivered (either worker may write the exchange), and ignored by the registry.
-        await channel.BasicPublishAsync("MechanicBuddy.Contracts:TenantSideBuilt", "", mandatory: false,
-            new BasicProperties { UserId = shared.Name, ContentType = "application/vnd.masstransit+json" }, forged);
+        // On its own exchange: delivered, and ignored by the registry (it came through the shared worker's exchange).
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.BasicPublishAsync("MechanicBuddy.Contracts:TenantSideBuilt.shared", "", mandatory: false, properties, forged);
+            await channel.ExchangeDeclarePassiveAsync("amq.direct");
+        }
         await Task.Delay(TimeSpan.FromMilliseconds(700));
         var meanwhile = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{tenantId}", Json))!;
         Assert.Equal(TenantStatuses.Provisioning, meanwhile.Status);
 
-        // As the dedicated worker: refused by the broker itself.
-        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+        foreach (var exchange in new[] { "MechanicBuddy.Contracts:TenantSideBuilt.dedicated", "MechanicBuddy.Contracts:TenantSideBuilt" })
         {
-            await channel.BasicPublishAsync("MechanicBuddy.Contracts:TenantSideBuilt", "", mandatory: false,
-                new BasicProperties { UserId = TestEnvironment.BrokerUsers["DedicatedProvisioner"].Name, ContentType = "application/vnd.masstransit+json" }, forged);
-            await channel.ExchangeDeclarePassiveAsync("amq.direct");
-        });
-        Assert.Contains("PRECONDITION_FAILED", refused.Message, StringComparison.Ordinal);
+            await using var channel = await connection.CreateChannelAsync();
+            var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+            {
+                await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, forged);
+                await channel.ExchangeDeclarePassiveAsync("amq.direct");
+            });
+            Assert.Contains("ACCESS_REFUSED", refused.Message, StringComparison.Ordinal);
+        }
 
         var active = await PollAsync<TenantDto>(plane.Client, $"/api/tenants/{tenantId}", t => t.Status, TenantStatuses.Provisioning, TimeSpan.FromSeconds(60));
         Assert.Equal(TenantStatuses.Active, active.Status);
         Assert.DoesNotContain("evil.example", active.TenantUrl, StringComparison.Ordinal);
-        Assert.Contains("not that path's worker", plane.AllLogs(), StringComparison.Ordinal);
+        Assert.Contains("not that path's worker's", plane.AllLogs(), StringComparison.Ordinal);
         await plane.Client.DeleteAsync($"/api/tenants/{tenantId}");
     }
 }

@@ -4,6 +4,7 @@ using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace MechanicBuddy.IntegrationTests.TenantRegistry;
@@ -36,7 +37,9 @@ public sealed class LegacyOutboxMigrationTests
               (gen_random_uuid(), '{{rollingBack}}', 'exchange:deprovision-dedicated-tenant', 'MechanicBuddy.Contracts.DeprovisionDedicatedTenant',
                '{"correlationId":"{{rollingBack}}","tenantId":"rolling-a1b2c3","namespace":"tenant-rolling-a1b2c3","keepRoute":true}'),
               (gen_random_uuid(), '{{rollingBack}}', 'exchange:deprovision-shared-tenant', 'MechanicBuddy.Contracts.DeprovisionSharedTenant',
-               '{"correlationId":"{{rollingBack}}","tenantId":"rolling-a1b2c3","pool":"default"}');
+               '{"correlationId":"{{rollingBack}}","tenantId":"rolling-a1b2c3","pool":"default"}'),
+              (gen_random_uuid(), '{{Guid.NewGuid()}}', 'exchange:deprovision-shared-tenant', 'MechanicBuddy.Contracts.DeprovisionSharedTenant',
+               '{"correlationId":"{{Guid.NewGuid()}}","tenantId":"gone-a1b2c3","pool":"default"}');
             """);
 
         await database.OwnerExecuteAsync(MigrationScript("0007_path_neutral_worker_commands.sql"));
@@ -50,15 +53,42 @@ public sealed class LegacyOutboxMigrationTests
                 rows.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
-        Assert.Equal(["BuildTenantSide", "BuildTenantSide", "RemoveTenantSide", "RemoveTenantSide", "RemoveTenantSide"],
+        Assert.Equal(["BuildTenantSide", "BuildTenantSide", "RemoveTenantSide", "RemoveTenantSide", "RemoveTenantSide", "RemoveTenantSide"],
             rows.Select(r => r.Type[(r.Type.LastIndexOf('.') + 1)..]));
         Assert.All(rows, r => Assert.NotNull(typeof(BuildTenantSide).Assembly.GetType(r.Type)));
         var builds = rows.Take(2).Select(r => JsonSerializer.Deserialize<BuildTenantSide>(r.Body, TransactionalSagaOutbox.Json)!).ToList();
         Assert.Equal([(TenantSideRoles.Current, "dedicated"), (TenantSideRoles.Target, "dedicated")], builds.Select(b => (b.Side, b.DeploymentMode)));
         var removals = rows.Skip(2).Select(r => JsonSerializer.Deserialize<RemoveTenantSide>(r.Body, TransactionalSagaOutbox.Json)!).ToList();
-        // Active on dedicated: a shared removal is the retired side; rolling back from shared: the dedicated one is the target, the shared one current.
-        Assert.Equal([(TenantSideRoles.Retired, "shared", true), (TenantSideRoles.Target, "dedicated", true), (TenantSideRoles.Current, "shared", false)],
+        // Active on dedicated: a shared removal is the retired side; rolling back from shared: the dedicated one is the
+        // target, the shared one current; a tenant the registry no longer has: its current side.
+        Assert.Equal([(TenantSideRoles.Retired, "shared", true), (TenantSideRoles.Target, "dedicated", true), (TenantSideRoles.Current, "shared", false),
+                (TenantSideRoles.Current, "shared", false)],
             removals.Select(r => (r.Side, r.DeploymentMode, r.KeepRoute)));
+    }
+
+    [Fact]
+    public async Task A_row_of_a_type_this_registry_does_not_know_is_set_aside_and_does_not_hold_up_the_others()
+    {
+        var (provider, database) = await RegistryHarness.StartAsync(startDispatcher: false);
+        await using (database)
+        await using (provider)
+        {
+            var unknown = Guid.NewGuid();
+            var tenant = Guid.NewGuid();
+            await database.OwnerExecuteAsync($$"""
+                INSERT INTO outbox_messages (id, correlation_id, destination, message_type, body, created_at) VALUES
+                  ('{{unknown}}', '{{tenant}}', 'exchange:somewhere', 'MechanicBuddy.Contracts.NoSuchCommand', '{"tenantId":"x-a1b2c3"}', now() - interval '1 minute'),
+                  (gen_random_uuid(), '{{tenant}}', NULL, 'MechanicBuddy.Contracts.TenantDeprovisioned',
+                   '{"tenantId":"known-a1b2c3","deploymentMode":"shared","deprovisionedAt":"2026-12-03T00:00:00Z"}', now() - interval '1 minute');
+                """);
+
+            var delivered = await provider.GetRequiredService<OutboxDispatcher>().DeliverBatchAsync(TimeSpan.Zero, CancellationToken.None);
+
+            Assert.Equal(2, delivered);
+            Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
+            Assert.Equal("MechanicBuddy.Contracts.NoSuchCommand", await database.ScalarAsync<string>("SELECT message_type FROM outbox_set_aside WHERE id = @id", ("id", unknown)));
+            Assert.True(await provider.GetRequiredService<MassTransit.Testing.ITestHarness>().Published.Any<TenantDeprovisioned>(m => m.Context.Message.TenantId == "known-a1b2c3"));
+        }
     }
 
     static string MigrationScript(string name)

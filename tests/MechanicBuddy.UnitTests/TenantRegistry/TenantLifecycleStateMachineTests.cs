@@ -82,7 +82,7 @@ public sealed partial class TenantLifecycleStateMachineTests : IAsyncLifetime
     [Theory]
     [InlineData("professional")]
     [InlineData("enterprise")]
-    public async Task A_professional_or_enterprise_signup_sends_ProvisionDedicatedTenant(string tier)
+    public async Task A_professional_or_enterprise_signup_builds_its_side_on_the_dedicated_path(string tier)
     {
         var signup = Signup(tier) with { CustomDomain = "shop.acmeauto.com" };
 

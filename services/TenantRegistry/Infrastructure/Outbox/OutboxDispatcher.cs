@@ -103,7 +103,23 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
         {
             return 0;
         }
-        await DeliverAllAsync(rows, cancellationToken);
+        // A row of a type this build does not know (written by another version) cannot be sent; it must not hold up
+        // every row behind it, so it is set aside for an operator, with the rest delivered.
+        var unknown = rows.Where(r => Contracts.GetType(r.MessageType) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            await using var setAside = new NpgsqlCommand(
+                "INSERT INTO outbox_set_aside (id, correlation_id, destination, message_type, body, created_at) " +
+                "SELECT id, correlation_id, destination, message_type, body, created_at FROM outbox_messages WHERE id = ANY(@ids) ON CONFLICT (id) DO NOTHING",
+                connection, transaction);
+            setAside.Parameters.AddWithValue("ids", unknown.Select(r => r.Id).ToArray());
+            await setAside.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var row in unknown)
+            {
+                logger.LogError("Outbox message {MessageId} of unknown type {MessageType} set aside in outbox_set_aside", row.Id, row.MessageType);
+            }
+        }
+        await DeliverAllAsync([.. rows.Except(unknown)], cancellationToken);
         await using (var delete = new NpgsqlCommand("DELETE FROM outbox_messages WHERE id = ANY(@ids)", connection, transaction))
         {
             delete.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
