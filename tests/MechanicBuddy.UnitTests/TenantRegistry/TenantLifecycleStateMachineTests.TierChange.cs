@@ -90,6 +90,31 @@ public sealed partial class TenantLifecycleStateMachineTests
     }
 
     [Fact]
+    public async Task Deprovisioning_right_after_an_upgrade_removes_both_sides_whichever_confirms_first()
+    {
+        var signup = await UpgradeUntilTargetBuiltAsync();
+        foreach (var phase in new[] { TenantDataPhases.Freeze, TenantDataPhases.Copy, TenantDataPhases.Verify })
+        {
+            await DataPhaseDoneAsync(signup, phase);
+        }
+        await ConfirmAccessAsync(signup, suspended: false);
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+
+        await Harness.Bus.Publish(new DeprovisionTenant { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, RequestedAt = DateTimeOffset.UtcNow });
+        await WaitUntilAsync(() => Harness.Sent.Select<RemoveTenantSide>().Count() == 2);
+        Assert.Equal([(TenantSideRoles.Current, DeploymentModes.Dedicated), (TenantSideRoles.Retired, DeploymentModes.Shared)],
+            Harness.Sent.Select<RemoveTenantSide>().Select(r => (r.Context.Message.Side, r.Context.Message.DeploymentMode)).Order());
+
+        // The tenant's own side is confirmed first; the old side's confirmation still counts.
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Current, DeploymentModes.Dedicated));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Deprovisioned));
+        Assert.True(_admission.Slots.ContainsKey(signup.TenantId), "the old shared side still holds its slot");
+        await Harness.Bus.Publish(Removed(signup, TenantSideRoles.Retired, DeploymentModes.Shared));
+        await WaitUntilAsync(() => Saga.Sagas.Contains(signup.CorrelationId)!.Retired is null);
+        Assert.False(_admission.Slots.ContainsKey(signup.TenantId));
+    }
+
+    [Fact]
     public async Task A_verify_that_finds_differences_rolls_back_the_target_and_the_read_only_window()
     {
         var signup = await UpgradeUntilTargetBuiltAsync();
