@@ -9,6 +9,12 @@ namespace MechanicBuddy.ServiceDefaults;
 /// <summary>MassTransit on RabbitMQ the same way in every service: kebab-case endpoints, quorum queues, bounded concurrency, in-process retry.</summary>
 public static class BusExtensions
 {
+    /// <summary>
+    /// Queues that stay classic under <see cref="RabbitMqOptions.QuorumQueues"/>: they carry only messages for watching,
+    /// published transient, which a quorum queue would write to its log anyway.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ClassicQueues = new HashSet<string>(StringComparer.Ordinal) { "tenant-progress" };
+
     public static WebApplicationBuilder AddMechanicBuddyBus(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> register,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
@@ -24,10 +30,10 @@ public static class BusExtensions
             // MassTransit reports usage to its vendor by default; a control plane holding customer data sends nothing out.
             x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             register(x);
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 var rabbit = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rmq && rabbit.QuorumQueues)
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rmq && rabbit.QuorumQueues && !ClassicQueues.Contains(name))
                 {
                     rmq.SetQuorumQueue();
                 }

@@ -15,11 +15,18 @@ public static class BoundedPublish
     public static Task PublishBoundedAsync<T>(this IPublishEndpoint endpoint, T message, CancellationToken cancellationToken) where T : class =>
         endpoint.PublishBoundedAsync(message, typeof(T), cancellationToken);
 
-    public static async Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, Type type, CancellationToken cancellationToken)
+    public static Task PublishBoundedAsync(this IPublishEndpoint endpoint, object message, Type type, CancellationToken cancellationToken) =>
+        BoundedAsync(token => endpoint.Publish(message, type, token), cancellationToken);
+
+    /// <summary>A message only for watching (its content reaches the registry again another way): the broker keeps it in memory, not on disk.</summary>
+    public static Task PublishTransientBoundedAsync<T>(this IPublishEndpoint endpoint, T message, CancellationToken cancellationToken) where T : class =>
+        BoundedAsync(token => endpoint.Publish(message, typeof(T), context => context.Durable = false, token), cancellationToken);
+
+    static async Task BoundedAsync(Func<CancellationToken, Task> publish, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(Limit);
         // WaitAsync as well: a publish waiting on a dead channel may not be watching its token.
-        await endpoint.Publish(message, type, limit.Token).WaitAsync(Limit, cancellationToken);
+        await publish(limit.Token).WaitAsync(Limit, cancellationToken);
     }
 }

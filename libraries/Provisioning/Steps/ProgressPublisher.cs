@@ -8,9 +8,11 @@ namespace MechanicBuddy.Provisioning.Steps;
 /// Progress is not a precondition of the next step: it is published without waiting for the broker's confirm, and
 /// <see cref="FlushAsync"/> awaits every publish before the outcome goes out. The outcome repeats every step, so the
 /// tenant's log is whole when the outcome is handled even when a progress event was lost, retried past the outcome, or
-/// handled by another registry replica; each step is logged once whichever copy comes first (the same key).
+/// handled by another registry replica; each step is logged once whichever copy comes first (the same key). Where the
+/// outcome repeats the steps (<paramref name="outcomeRepeatsSteps"/>), progress is published transient: kept in the
+/// broker's memory only, it costs no disk write.
 /// </summary>
-public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlationId, string tenantId)
+public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlationId, string tenantId, bool outcomeRepeatsSteps = true)
 {
     readonly List<(ProvisioningStepRecord Step, Task Publish)> _reported = [];
 
@@ -19,7 +21,7 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
         lock (_reported)
         {
             _reported.Add((new ProvisioningStepRecord { Step = progress.Step, Outcome = progress.Outcome, Message = progress.Message, Timestamp = progress.Timestamp },
-                publisher.PublishBoundedAsync(new TenantProvisioningProgressed
+                Publish(new TenantProvisioningProgressed
                 {
                     CorrelationId = correlationId,
                     TenantId = tenantId,
@@ -27,10 +29,14 @@ public sealed class ProgressPublisher(IPublishEndpoint publisher, Guid correlati
                     Outcome = progress.Outcome,
                     Message = progress.Message,
                     Timestamp = progress.Timestamp,
-                }, CancellationToken.None)));
+                })));
         }
         return Task.CompletedTask;
     }
+
+    Task Publish(TenantProvisioningProgressed progress) => outcomeRepeatsSteps
+        ? publisher.PublishTransientBoundedAsync(progress, CancellationToken.None)
+        : publisher.PublishBoundedAsync(progress, CancellationToken.None);
 
     /// <summary>Waits for every progress publish; returns every step, in the order reported.</summary>
     public async Task<IReadOnlyList<ProvisioningStepRecord>> FlushAsync()

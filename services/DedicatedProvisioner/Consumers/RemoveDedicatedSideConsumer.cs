@@ -17,7 +17,7 @@ public sealed class RemoveDedicatedSideConsumer(ProvisioningInbox inbox, IDedica
         // Never beside a provisioning of the same tenant (a timed-out one may still be running).
         using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
         TenantIds.Require(command.TenantId);
-        var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId);
+        var progress = new ProgressPublisher(context, command.CorrelationId, command.TenantId, outcomeRepeatsSteps: false);
         var removed = await platform.RemoveAsync(command.TenantId, command.KeepRoute, progress.ReportAsync, context.CancellationToken);
         await progress.FlushAsync();
         if (!removed)

@@ -14,8 +14,11 @@ namespace MechanicBuddy.TenantRegistry.Extensions;
 
 public static class TenantRegistryExtensions
 {
-    /// <summary>The queue of the tenant lifecycle saga and of the workers' progress events.</summary>
+    /// <summary>The queue of the tenant lifecycle saga.</summary>
     public const string LifecycleEndpoint = "tenant-state";
+
+    /// <summary>The queue of the workers' progress events (classic: see <see cref="BusExtensions.ClassicQueues"/>).</summary>
+    public const string ProgressEndpoint = "tenant-progress";
 
     public static WebApplicationBuilder AddTenantRegistry(this WebApplicationBuilder builder)
     {
@@ -40,9 +43,8 @@ public static class TenantRegistryExtensions
         builder.AddMechanicBuddyBus(x =>
         {
             // Messages of one tenant are handled one after another, in the order they reached the queue (others in
-            // parallel): concurrent copies of a signup (an Idempotency-Key sent ten times) would otherwise collide on the
-            // row and burn retries, and a worker's progress events, published before its outcome, are in the log by the
-            // time the outcome is handled, so the completion event carries the whole log.
+            // parallel): concurrent copies of a signup (an Idempotency-Key sent ten times), or a tenant's two removals
+            // confirmed together, would otherwise collide on the row and burn retries.
             var partition = new Partitioner(16, new Murmur3UnsafeHashGenerator());
             x.AddSagaStateMachine<TenantLifecycleStateMachine, TenantState>((context, saga) =>
                 {
@@ -68,10 +70,9 @@ public static class TenantRegistryExtensions
                     WorkerAnswerExchanges.BindAll(rabbit);
                 }
             });
-            // On the saga's own queue, in the same partitions: see above.
-            x.AddConsumer<TenantProvisioningProgressedConsumer>((_, consumer) =>
-                    consumer.Message<TenantProvisioningProgressed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId)))
-                .Endpoint(e => e.Name = LifecycleEndpoint);
+            // Progress is for watching (every outcome repeats its steps): a classic queue of its own, off the saga's
+            // partitions, and the workers publish it transient, so it costs the broker no disk write.
+            x.AddConsumer<TenantProvisioningProgressedConsumer>().Endpoint(e => e.Name = ProgressEndpoint);
         });
         return builder;
     }
