@@ -82,6 +82,8 @@ public sealed partial class TenantLifecycleStateMachineTests
 
         await Harness.Bus.Publish(new TenantDeadlinePassed { CorrelationId = signup.CorrelationId, TenantId = signup.TenantId, DeadlineAt = DateTimeOffset.UtcNow });
         Assert.True(await _log.WaitForAsync(e => e.Step == "TierResize" && e.Message.StartsWith("no answer by", StringComparison.Ordinal)));
+        // The log entry is written just before the command is sent: wait for the send itself.
+        await WaitUntilAsync(() => Harness.Sent.Select<ResizeDedicatedTenant>().Count() >= 2);
         var resent = Harness.Sent.Select<ResizeDedicatedTenant>().ToList();
         Assert.Equal(2, resent.Count);
         Assert.Equal(resent[0].Context.Message, resent[1].Context.Message with { CorrelationId = resent[0].Context.Message.CorrelationId });
