@@ -18,6 +18,11 @@ public record TenantSideBuilt
     public required string Namespace { get; init; }
     /// <summary>Kubernetes only.</summary>
     public string? HelmRelease { get; init; }
+    /// <summary>
+    /// The shop schema version the side's database is at (its last migration's number) when the worker migrated it
+    /// itself; null where the worker runs no shop migrations (Kubernetes: the release's API does).
+    /// </summary>
+    public int? SchemaVersion { get; init; }
     public required string TenantUrl { get; init; }
     public required string ApiUrl { get; init; }
     /// <summary>Every host name the tenant is served on (default and custom domain).</summary>

@@ -14,6 +14,8 @@ public record TenantDto
     /// <summary>Dedicated tenants: "kubernetes" or "single-host".</summary>
     public string? Platform { get; init; }
     public string? TenantUrl { get; init; }
+    /// <summary>The shop schema version of the side serving the tenant, as its worker reported it (null: not known to the control plane).</summary>
+    public int? SchemaVersion { get; init; }
     public string? ApiUrl { get; init; }
     public required string Status { get; init; }
     public string? Pool { get; init; }

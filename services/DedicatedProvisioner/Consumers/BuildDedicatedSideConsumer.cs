@@ -42,6 +42,7 @@ public sealed class BuildDedicatedSideConsumer(IDedicatedPlatform platform, Prov
                     Platform = platform.Name,
                     Namespace = plan.Names.DedicatedNamespace,
                     HelmRelease = done.HelmRelease,
+                    SchemaVersion = done.SchemaVersion,
                     TenantUrl = tenantUrl,
                     ApiUrl = tenantUrl + "/api",
                     Hostnames = plan.Hostnames,

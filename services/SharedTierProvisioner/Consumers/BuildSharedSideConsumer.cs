@@ -4,6 +4,7 @@ using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.SharedTierProvisioner.Provisioning;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
+using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.SharedTierProvisioner.Consumers;
@@ -39,6 +40,7 @@ public sealed class BuildSharedSideConsumer(SharedTenantProvisioner provisioner,
                     TierChange = command.TierChange,
                     Pool = command.Pool,
                     Schema = done.Schema,
+                    SchemaVersion = ShopSchemaVersions.Latest,
                     TenantUrl = done.TenantUrl,
                     ApiUrl = done.ApiUrl,
                     Namespace = options.Value.FreeTier.Namespace,

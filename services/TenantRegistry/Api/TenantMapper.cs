@@ -22,6 +22,7 @@ public static class TenantMapper
         Platform = saga.Platform,
         TenantUrl = saga.TenantUrl,
         ApiUrl = saga.ApiUrl,
+        SchemaVersion = saga.SchemaVersion,
         Status = saga.CurrentState,
         Pool = saga.Pool,
         FailedStep = saga.FailedStep,

@@ -90,13 +90,21 @@ public sealed partial class TenantLifecycleStateMachine
                             })
                             .TransitionTo(TierProvisioningTarget)))));
 
-        // Any other state: refused with the state named (the Gateway checks first; this answers a request that raced it).
+        // The same change asked again while it runs (a retry whose first answer was lost with a crash): it is under way.
+        During([TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing],
+            When(TierChangeRequested, context => IsTheChangeUnderWay(context.Saga, context.Message.NewTier))
+                .RespondBounded(context => new TenantTierChangeAccepted
+                {
+                    TenantId = context.Saga.TenantId, OldTier = context.Saga.SubscriptionTier, NewTier = context.Saga.TargetTier!, Migrates = true,
+                }));
+
+        // Any other state or change: refused with the state named (the Gateway checks first; this answers a request that raced it).
         During(
             [
                 Provisioning, Failed, Compensating, Deprovisioning, Deprovisioned, Suspending, Suspended, Resuming,
                 TierProvisioningTarget, TierFreezingSource, TierCopyingData, TierVerifyingData, TierSwitchingRoute, TierRollingBack, TierResizing,
             ],
-            When(TierChangeRequested)
+            When(TierChangeRequested, context => !IsTheChangeUnderWay(context.Saga, context.Message.NewTier))
                 .RespondBounded(context => new TenantRequestRejected
                 {
                     TenantId = context.Saga.TenantId, Code = "state", Reason = $"the tenant is {context.Saga.CurrentState}; only an Active tenant changes tier",
@@ -210,6 +218,9 @@ public sealed partial class TenantLifecycleStateMachine
                 .ReleasePoolSlotWhen(context => context.Message.DeploymentMode == DeploymentModes.Shared)
                 .OldSideRemoved());
     }
+
+    static bool IsTheChangeUnderWay(TenantState saga, string newTier) =>
+        saga.TargetTier is { } target && string.Equals(target, newTier.Trim(), StringComparison.OrdinalIgnoreCase);
 
     static bool IsCurrentChange(TenantState saga, int tierChange) => tierChange > 0 && tierChange == saga.TierChangeCount;
 

@@ -13,6 +13,7 @@ public sealed class TenantSide
     public string? Platform { get; set; }
     public string? Pool { get; set; }
     public string? Schema { get; set; }
+    public int? SchemaVersion { get; set; }
     public string? Namespace { get; set; }
     public string? HelmRelease { get; set; }
     public string? TenantUrl { get; set; }
@@ -27,6 +28,7 @@ public sealed class TenantSide
         Platform = saga.Platform,
         Pool = saga.Pool,
         Schema = saga.Schema,
+        SchemaVersion = saga.SchemaVersion,
         Namespace = saga.Namespace,
         HelmRelease = saga.HelmRelease,
         TenantUrl = saga.TenantUrl,
@@ -56,6 +58,7 @@ public sealed class TenantSide
     {
         Platform = built.Platform;
         Schema = built.Schema;
+        SchemaVersion = built.SchemaVersion;
         Namespace = built.Namespace;
         HelmRelease = built.HelmRelease;
         TenantUrl = built.TenantUrl;
@@ -70,6 +73,7 @@ public sealed class TenantSide
         saga.Platform = Platform;
         saga.Pool = Pool;
         saga.Schema = Schema;
+        saga.SchemaVersion = SchemaVersion;
         saga.Namespace = Namespace;
         saga.HelmRelease = HelmRelease;
         saga.TenantUrl = TenantUrl;

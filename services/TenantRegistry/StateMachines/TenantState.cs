@@ -30,6 +30,8 @@ public sealed class TenantState : SagaStateMachineInstance, ISagaVersion, IHasOu
     public string? ApiUrl { get; set; }
     public string? Pool { get; set; }
     public string? Schema { get; set; }
+    /// <summary>The shop schema version of the side serving the tenant (see <see cref="MechanicBuddy.Contracts.TenantSideBuilt.SchemaVersion"/>).</summary>
+    public int? SchemaVersion { get; set; }
 
     public string? FailedStep { get; set; }
     public string? FailureReason { get; set; }

@@ -45,7 +45,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
         Assert.Equal(["CreateInstance", "WaitForPostgres", "CreateDatabase", "RunMigrations", "SeedData"], steps.Where(s => s is not ("Accepted" or "ConfigureRouting" or "UpdateTenantRecord" or "Completed")));
         Assert.Contains("ConfigureRouting", steps);
         var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{id}", Json))!;
-        Assert.Equal(("single-host", TenantStatuses.Active), (tenant.Platform, tenant.Status));
+        Assert.Equal(("single-host", TenantStatuses.Active, MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest), (tenant.Platform, tenant.Status, tenant.SchemaVersion));
 
         // Its data lives in its own instance, reached only with its own role; the shared server has none of it.
         var port = TenantInstances.PortOf(plane.TenantInstancesDirectory, id);

@@ -60,6 +60,7 @@ public sealed class FreeSignupTests(ControlPlaneFixture plane)
 
         var tenant = (await plane.Client.GetFromJsonAsync<TenantDto>($"/api/tenants/{result.TenantId}", Json))!;
         Assert.Equal(("shared", TenantStatuses.Active, "default"), (tenant.DeploymentMode, tenant.Status, tenant.Pool));
+        Assert.Equal(MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest, tenant.SchemaVersion);
 
         using var request = EdgeRequest.Get($"{result.TenantId}.{ControlPlaneFixture.BaseDomain}", "/api/customers");
         request.Headers.Add("X-Tenant-ID", "another-shop-123456");

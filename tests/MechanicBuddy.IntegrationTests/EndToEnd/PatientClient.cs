@@ -55,12 +55,12 @@ public sealed class PatientClient(ControlPlaneFixture plane)
     }
 
     /// <summary>The drift report once every worker answers (one the supervisor is restarting is "unreachable" for a few seconds).</summary>
-    public async Task<DriftReport> DriftWhenWorkersUpAsync()
+    public async Task<DriftReport> DriftWhenWorkersUpAsync(string? tenantId = null)
     {
         var giveUp = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var drift = await GetWhenUpAsync<DriftReport>("/api/drift");
+            var drift = await GetWhenUpAsync<DriftReport>(tenantId is null ? "/api/drift" : $"/api/tenants/{tenantId}/drift");
             if (drift.Unreachable.Count == 0 || DateTime.UtcNow > giveUp)
             {
                 return drift;

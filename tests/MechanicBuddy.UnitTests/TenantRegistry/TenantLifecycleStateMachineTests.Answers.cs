@@ -74,4 +74,17 @@ public sealed partial class TenantLifecycleStateMachineTests
         Assert.Equal(pairs.Count, pairs.Select(p => p.Queue).Distinct().Count());
         Assert.Throws<InvalidOperationException>(() => WorkerQueues.For<BuildTenantSide>("elsewhere"));
     }
+
+    [Fact]
+    public async Task The_tenant_records_the_schema_version_its_worker_built()
+    {
+        var signup = Signup("free");
+        await RequestAsync(signup);
+
+        await Harness.Bus.Publish(Built(signup, TenantSideRoles.Current, DeploymentModes.Shared) with { SchemaVersion = 2 });
+
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        Assert.Equal(2, Saga.Sagas.Contains(signup.CorrelationId)!.SchemaVersion);
+        Assert.Equal(2, MechanicBuddy.TenantRegistry.Api.TenantMapper.ToDto(Saga.Sagas.Contains(signup.CorrelationId)!).SchemaVersion);
+    }
 }

@@ -115,6 +115,22 @@ public sealed partial class TenantLifecycleStateMachineTests
     }
 
     [Fact]
+    public async Task The_same_change_asked_again_while_it_runs_is_accepted_and_another_one_refused()
+    {
+        var signup = await UpgradeUntilTargetBuiltAsync();
+
+        var again = await ChangeTierAsync(signup, "Professional");
+        var other = await ChangeTierAsync(signup, "enterprise");
+
+        Assert.True(again.Is(out Response<TenantTierChangeAccepted>? accepted));
+        Assert.Equal(("free", "professional", true), (accepted.Message.OldTier, accepted.Message.NewTier, accepted.Message.Migrates));
+        Assert.True(other.Is(out Response<TenantRequestRejected>? rejected));
+        Assert.Equal("state", rejected.Message.Code);
+        Assert.Single(Builds(DeploymentModes.Dedicated));
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.TierFreezingSource));
+    }
+
+    [Fact]
     public async Task A_verify_that_finds_differences_rolls_back_the_target_and_the_read_only_window()
     {
         var signup = await UpgradeUntilTargetBuiltAsync();

@@ -46,7 +46,7 @@ public sealed class SingleHostPlatform(
                     cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
             await Task.WhenAll(building, routing);
-            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: []);
+            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: [], SchemaVersion: ShopSchemaVersions.Latest);
         }
         catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
         {
