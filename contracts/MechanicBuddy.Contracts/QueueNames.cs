@@ -1,6 +1,6 @@
 namespace MechanicBuddy.Contracts;
 
-/// <summary>Worker queues that commands are sent to. Fixed names: the saga sends by name and each worker binds exactly these.</summary>
+/// <summary>Worker queues that commands are sent to (the saga sends by name and each worker binds exactly these), and the registry's progress queue.</summary>
 public static class QueueNames
 {
     public const string ProvisionSharedTenant = "provision-shared-tenant";
@@ -11,6 +11,9 @@ public static class QueueNames
     public const string SetDedicatedTenantAccess = "set-dedicated-tenant-access";
     public const string MoveTenantData = "move-tenant-data";
     public const string ResizeDedicatedTenant = "resize-dedicated-tenant";
+
+    /// <summary>The registry's queue of the workers' progress events (a classic queue: they are published transient).</summary>
+    public const string Progress = "tenant-progress";
 
     /// <summary>The dedicated worker's queues; declared by the registry too, because that worker may start after the first request.</summary>
     public static readonly IReadOnlyList<string> Dedicated = [ProvisionDedicatedTenant, DeprovisionDedicatedTenant, SetDedicatedTenantAccess, MoveTenantData, ResizeDedicatedTenant];

@@ -1,4 +1,5 @@
 using MassTransit;
+using MechanicBuddy.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class BusExtensions
     /// Queues that stay classic under <see cref="RabbitMqOptions.QuorumQueues"/>: they carry only messages for watching,
     /// published transient, which a quorum queue would write to its log anyway.
     /// </summary>
-    public static readonly IReadOnlySet<string> ClassicQueues = new HashSet<string>(StringComparer.Ordinal) { "tenant-progress" };
+    public static readonly IReadOnlySet<string> ClassicQueues = new HashSet<string>(StringComparer.Ordinal) { QueueNames.Progress };
 
     public static WebApplicationBuilder AddMechanicBuddyBus(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> register,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)

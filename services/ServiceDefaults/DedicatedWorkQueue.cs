@@ -16,11 +16,7 @@ public sealed class DedicatedWorkQueue(IOptions<RabbitMqOptions> options, ILogge
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var rabbit = options.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = rabbit.Host, Port = rabbit.Port, VirtualHost = rabbit.VirtualHost, UserName = rabbit.Username, Password = rabbit.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await rabbit.ConnectionFactory().CreateConnectionAsync(cancellationToken);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         Dictionary<string, object?>? arguments = rabbit.QuorumQueues ? new() { ["x-queue-type"] = "quorum" } : null;
         foreach (var name in QueueNames.Dedicated)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RabbitMQ.Client;
 
 namespace MechanicBuddy.ServiceDefaults;
 
@@ -32,4 +33,10 @@ public sealed class RabbitMqOptions
     /// <summary>Exit (for the supervisor to restart) after the bus was unhealthy this long; 0 = never. See <see cref="BusWatchdog"/>.</summary>
     [Range(0, 86400)]
     public int StuckBusExitSeconds { get; set; } = 120;
+
+    /// <summary>A plain RabbitMQ client connection with the service's own login, for the few declarations MassTransit does not make.</summary>
+    public ConnectionFactory ConnectionFactory() => new()
+    {
+        HostName = Host, Port = Port, VirtualHost = VirtualHost, UserName = Username, Password = Password,
+    };
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.ServiceDefaults;
 
@@ -14,13 +15,16 @@ public static class WorkerAnswerExchanges
     public static readonly IReadOnlyList<Type> Answers =
         [typeof(TenantSideBuilt), typeof(TenantSideBuildFailed), typeof(TenantSideRemoved), typeof(TenantAccessSet), typeof(TenantAccessFailed)];
 
-    public static readonly IReadOnlyList<string> Paths = ["shared", "dedicated"];
+    public static readonly IReadOnlyList<string> Paths = [DeploymentModes.Shared, DeploymentModes.Dedicated];
+
+    /// <summary>Every answer exchange and the path whose worker alone writes it (looked up for every answer the registry takes).</summary>
+    static readonly IReadOnlyDictionary<string, string> PathByExchange =
+        Answers.SelectMany(answer => Paths.Select(path => (Exchange: For(answer, path), Path: path))).ToDictionary(e => e.Exchange, e => e.Path, StringComparer.Ordinal);
 
     public static string For(Type answer, string path) => $"{answer.Namespace}:{answer.Name}.{path}";
 
     /// <summary>The path whose worker alone writes this exchange, or null when it is no worker's answer exchange.</summary>
-    public static string? PathOf(string? exchange) =>
-        exchange is null ? null : Answers.SelectMany(a => Paths.Select(p => (Path: p, Name: For(a, p)))).FirstOrDefault(e => e.Name == exchange).Path;
+    public static string? PathOf(string? exchange) => exchange is not null && PathByExchange.TryGetValue(exchange, out var path) ? path : null;
 
     /// <summary>A worker's bus: its answers go to its path's exchanges.</summary>
     public static void PublishAs(IRabbitMqBusFactoryConfigurator bus, string path)
@@ -35,7 +39,7 @@ public static class WorkerAnswerExchanges
     /// <summary>The registry's saga queue: bound to every path's answer exchanges.</summary>
     public static void BindAll(IRabbitMqReceiveEndpointConfigurator endpoint)
     {
-        foreach (var exchange in Answers.SelectMany(a => Paths.Select(p => For(a, p))))
+        foreach (var exchange in PathByExchange.Keys)
         {
             endpoint.Bind(exchange);
         }

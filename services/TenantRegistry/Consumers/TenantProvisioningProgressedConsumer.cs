@@ -5,7 +5,7 @@ using MechanicBuddy.TenantRegistry.Infrastructure;
 
 namespace MechanicBuddy.TenantRegistry.Consumers;
 
-/// <summary>Appends workers' step events to the tenant's log, on the saga's queue in the tenant's partition (in order with its outcome) but without loading the saga, so progress never contends with state changes.</summary>
+/// <summary>Appends workers' step events to the tenant's log as they happen. Apart from the saga, so progress never contends with state changes; the outcome repeats every step.</summary>
 public sealed class TenantProvisioningProgressedConsumer(IProvisioningLog log) : IConsumer<TenantProvisioningProgressed>
 {
     public Task Consume(ConsumeContext<TenantProvisioningProgressed> context)

@@ -17,9 +17,6 @@ public static class TenantRegistryExtensions
     /// <summary>The queue of the tenant lifecycle saga.</summary>
     public const string LifecycleEndpoint = "tenant-state";
 
-    /// <summary>The queue of the workers' progress events (classic: see <see cref="BusExtensions.ClassicQueues"/>).</summary>
-    public const string ProgressEndpoint = "tenant-progress";
-
     public static WebApplicationBuilder AddTenantRegistry(this WebApplicationBuilder builder)
     {
         builder.AddServiceDefaults();
@@ -72,7 +69,7 @@ public static class TenantRegistryExtensions
             });
             // Progress is for watching (every outcome repeats its steps): a classic queue of its own, off the saga's
             // partitions, and the workers publish it transient, so it costs the broker no disk write.
-            x.AddConsumer<TenantProvisioningProgressedConsumer>().Endpoint(e => e.Name = ProgressEndpoint);
+            x.AddConsumer<TenantProvisioningProgressedConsumer>().Endpoint(e => e.Name = QueueNames.Progress);
         });
         return builder;
     }

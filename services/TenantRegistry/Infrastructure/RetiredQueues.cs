@@ -7,7 +7,7 @@ namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
 /// <summary>
 /// Deletes queues an earlier registry consumed from and this one does not: still bound to their exchanges, they would
-/// collect a copy of every message for ever. Progress events are handled on the saga's queue now.
+/// collect a copy of every message for ever. Progress events are consumed from the queue tenant-progress now.
 /// </summary>
 public sealed class RetiredQueues(IOptions<RabbitMqOptions> options, ILogger<RetiredQueues> logger) : IHostedService
 {
@@ -15,12 +15,7 @@ public sealed class RetiredQueues(IOptions<RabbitMqOptions> options, ILogger<Ret
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var rabbit = options.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = rabbit.Host, Port = rabbit.Port, VirtualHost = rabbit.VirtualHost, UserName = rabbit.Username, Password = rabbit.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await options.Value.ConnectionFactory().CreateConnectionAsync(cancellationToken);
         foreach (var name in Names)
         {
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);

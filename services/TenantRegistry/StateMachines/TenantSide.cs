@@ -36,21 +36,18 @@ public sealed class TenantSide
     };
 
     /// <summary>The tenant's side in a role: the one serving it, the target being built, or the old side being kept.</summary>
-    public static TenantSide Of(TenantState saga, string role) => role switch
-    {
-        TenantSideRoles.Current => CurrentOf(saga),
-        TenantSideRoles.Target => saga.Target ?? throw new InvalidOperationException($"tenant {saga.TenantId} has no target side"),
-        TenantSideRoles.Retired => saga.Retired ?? throw new InvalidOperationException($"tenant {saga.TenantId} has no retired side"),
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a side"),
-    };
+    public static TenantSide Of(TenantState saga, string role) =>
+        InRole(saga, role) ?? throw new InvalidOperationException($"tenant {saga.TenantId} has no {role} side");
 
     /// <summary>The path of the tenant's side in a role, or null when it has no such side now.</summary>
-    public static string? ModeOf(TenantState saga, string role) => role switch
+    public static string? ModeOf(TenantState saga, string role) => role == TenantSideRoles.Current ? saga.DeploymentMode : InRole(saga, role)?.DeploymentMode;
+
+    static TenantSide? InRole(TenantState saga, string role) => role switch
     {
-        TenantSideRoles.Current => saga.DeploymentMode,
-        TenantSideRoles.Target => saga.Target?.DeploymentMode,
-        TenantSideRoles.Retired => saga.Retired?.DeploymentMode,
-        _ => null,
+        TenantSideRoles.Current => CurrentOf(saga),
+        TenantSideRoles.Target => saga.Target,
+        TenantSideRoles.Retired => saga.Retired,
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "not a side"),
     };
 
     /// <summary>What the worker built for this side, as its answer reports it.</summary>
