@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the provisioning benchmark against a control plane of its own: fresh PostgreSQL, RabbitMQ and nginx under
 # ./var/bench on their own ports, the four services in Release, then the bench program.
-#   bench/run.sh [--tenants=100] [--concurrency=4] [--rounds=5]      free tier vs direct SQL
+#   bench/run.sh [--tenants=100] [--concurrency=4] [--rounds=5] [--warmup=N]   free tier vs direct SQL
 #   bench/run.sh --mode=dedicated [--tenants=10] [--concurrency=1]     dedicated tenants on the single-host platform
 #   bench/run.sh --mode=copy [--rows=100000] [--rounds=3]              tier-change data move: copy and verify, per 10,000 rows
 #   bench/run.sh --mode=tier [--rows=100000] [--rounds=2]              whole tier changes (free → professional → free), per phase
