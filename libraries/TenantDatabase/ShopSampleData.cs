@@ -1,7 +1,7 @@
 namespace MechanicBuddy.TenantDatabase;
 
 /// <summary>
-/// For tests and benchmarks: rows in every shop table (about 7.4 × <c>scale</c> in all), with real foreign keys and
+/// For tests and benchmarks: rows in every shop table (about 7.6 × <c>scale</c> in all), with real foreign keys and
 /// awkward values (quotes, tabs, unicode, NULLs, fractions, time zones). Run in the shop's schema (search path).
 /// References point at the rows just inserted (the last ids of each table), so it also fits a shop whose ids do not
 /// start at 1 (a seed that ran twice, earlier data).
@@ -31,5 +31,10 @@ public static class ShopSampleData
         INSERT INTO appointments (customer_id, vehicle_id, mechanic_id, starts_at, ends_at, notes)
             SELECT {Ref("customers", scale, "g")}, {Ref("vehicles", scale, "g")}, NULL, timestamptz '2026-12-01 09:00+00' + g * interval '1 hour', timestamptz '2026-12-01 10:00+00' + g * interval '1 hour', NULL
             FROM generate_series(1, {scale / 3}) g;
+        UPDATE customers SET reminders_opt_in = true WHERE id % 4 = 0;
+        INSERT INTO vehicle_inspections (vehicle_id, mechanic_id, inspected_at, odometer_km, passed, notes)
+            SELECT {Ref("vehicles", scale, $"1 + g % {scale}")}, {Ref("mechanics", scale / 10, $"1 + g % {scale / 10}")}, timestamptz '2026-11-01 12:00+01' + g * interval '5 minutes',
+                   g * 7, g % 5 <> 0, CASE WHEN g % 5 = 0 THEN E'brake pads \'worn\'' END
+            FROM generate_series(1, {scale / 4}) g;
         """;
 }

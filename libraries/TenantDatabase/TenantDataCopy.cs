@@ -22,13 +22,14 @@ public static class TenantDataCopy
         // One snapshot of the source for all tables: a consistent copy even if the source were still written.
         await using var read = await from.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using var write = await to.BeginTransactionAsync(cancellationToken);
-        var tables = string.Join(", ", ShopTables.All.Select(t => $"{quotedSchema}.{SqlIdentifiers.Quote(t)}"));
+        var present = await ShopTables.PresentAsync(from, read, schema, cancellationToken);
+        var tables = string.Join(", ", present.Select(t => $"{quotedSchema}.{SqlIdentifiers.Quote(t)}"));
         await using (var empty = new NpgsqlCommand($"TRUNCATE {tables} RESTART IDENTITY", to, write))
         {
             await empty.ExecuteNonQueryAsync(cancellationToken);
         }
         long rows = 0;
-        foreach (var table in ShopTables.All)
+        foreach (var table in present)
         {
             var name = $"{quotedSchema}.{SqlIdentifiers.Quote(table)}";
             await using (var reader = await from.BeginRawBinaryCopyAsync($"COPY {name} TO STDOUT (FORMAT BINARY)", cancellationToken))
@@ -64,7 +65,7 @@ public static class TenantDataCopy
             await utc.ExecuteNonQueryAsync(cancellationToken);
         }
         var fingerprints = new List<TableFingerprint>();
-        foreach (var table in ShopTables.All)
+        foreach (var table in await ShopTables.PresentAsync(connection, snapshot, schema, cancellationToken))
         {
             var name = $"{SqlIdentifiers.Quote(schema)}.{SqlIdentifiers.Quote(table)}";
             await using var command = new NpgsqlCommand(

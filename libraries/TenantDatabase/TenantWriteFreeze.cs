@@ -48,7 +48,7 @@ public static class TenantWriteFreeze
         await ExecuteAsync(connection, transaction,
             $"ALTER SCHEMA {s} OWNER TO CURRENT_USER; REVOKE ALL ON SCHEMA {s} FROM {Quote(tenantRole)}; GRANT USAGE ON SCHEMA {s} TO {Quote(tenantRole)}; GRANT CREATE ON SCHEMA {s} TO {Quote(owner)}",
             cancellationToken);
-        foreach (var table in ShopTables.All)
+        foreach (var table in await ShopTables.PresentAsync(connection, transaction, schema, cancellationToken))
         {
             var t = $"{s}.{Quote(table)}";
             await ExecuteAsync(connection, transaction,

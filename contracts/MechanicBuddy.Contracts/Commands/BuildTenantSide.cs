@@ -24,6 +24,11 @@ public record BuildTenantSide
     public int Attempt { get; init; } = 1;
     /// <summary>Non-zero when this builds the target of the tenant's n-th tier change (kept apart from its signup's attempts).</summary>
     public int TierChange { get; init; }
+    /// <summary>
+    /// The shop schema version to build at: a tier change's target gets its source's, so the copy lines up (a fleet
+    /// rollout brings the tenant up later); null: the newest this worker has.
+    /// </summary>
+    public int? SchemaVersion { get; init; }
     /// <summary>A tier change's target is built without the tenant's route: the route still serves the source until the switch.</summary>
     public bool WithoutRoute { get; init; }
 }

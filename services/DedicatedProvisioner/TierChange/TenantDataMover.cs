@@ -49,7 +49,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
     {
         await using var database = await OpenAsync(tenantId, source, cancellationToken);
         await TenantWriteFreeze.FreezeAsync(database.Admin, database.Schema, database.OwnerRole, LockTimeout, cancellationToken);
-        return $"{database.Description}: all {ShopTables.All.Count} shop tables read-only (writes refused with SQLSTATE {TenantWriteFreeze.RefusedState})";
+        return $"{database.Description}: every shop table read-only (writes refused with SQLSTATE {TenantWriteFreeze.RefusedState})";
     }
 
     async Task<string> UnfreezeAsync(string tenantId, TenantDataLocation source, CancellationToken cancellationToken)
@@ -65,10 +65,13 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
         await using var to = await OpenAsync(tenantId, target, cancellationToken);
         await using var reader = await from.OpenTenantAsync(cancellationToken);
         await using var writer = await to.OpenTenantAsync(cancellationToken);
-        await EnsureSchemaAsync(to, writer, cancellationToken);
+        // The target gets the source's shop schema version, so every table and column lines up for the copy (a fleet
+        // rollout brings the tenant up later, on whichever side it is then).
+        var version = await Task.Factory.StartNew(() => migrator.VersionOf(reader.DataSource, from.Schema), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await EnsureSchemaAsync(to, writer, version, cancellationToken);
         var clock = Stopwatch.StartNew();
         var rows = await TenantDataCopy.CopyAsync(reader.DataSource, writer.DataSource, from.Schema, cancellationToken);
-        return $"{rows} rows in {ShopTables.All.Count} tables copied from {from.Description} to {to.Description} in {clock.ElapsedMilliseconds} ms";
+        return $"{rows} rows copied from {from.Description} to {to.Description} in {clock.ElapsedMilliseconds} ms";
     }
 
     async Task<string> VerifyAsync(string tenantId, TenantDataLocation source, TenantDataLocation target, CancellationToken cancellationToken)
@@ -92,7 +95,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
     /// The target's shop schema at the current migration, made with the tenant's rights (a Kubernetes target gets it
     /// here, as the cluster's app owner; elsewhere provisioning made it and this changes nothing).
     /// </summary>
-    async Task EnsureSchemaAsync(TenantDatabaseAccess target, TenantSession tenant, CancellationToken cancellationToken)
+    async Task EnsureSchemaAsync(TenantDatabaseAccess target, TenantSession tenant, int version, CancellationToken cancellationToken)
     {
         await using (var exists = target.Admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)"))
         {
@@ -104,7 +107,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
             }
         }
         // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-        await Task.Factory.StartNew(() => migrator.Migrate(tenant.DataSource, target.Schema), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Factory.StartNew(() => migrator.MigrateTo(tenant.DataSource, target.Schema, version, lockTimeout: null), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     async Task<TenantDatabaseAccess> OpenAsync(string tenantId, TenantDataLocation location, CancellationToken cancellationToken)

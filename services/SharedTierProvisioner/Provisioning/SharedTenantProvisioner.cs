@@ -73,7 +73,7 @@ public sealed class SharedTenantProvisioner(
         IReadOnlyList<string> ran = [];
         await steps.RunAsync(SharedTenantSteps.RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-            cancellationToken => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+            cancellationToken => Task.Factory.StartNew(() => ran = migrator.MigrateTo(tenantDb, names.Schema, command.SchemaVersion ?? ShopSchemaVersions.Latest, lockTimeout: null).Scripts, cancellationToken, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default), cancellationToken);
 
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash,

@@ -37,6 +37,7 @@ public static class WorkerCommandBinder
         CustomDomain = saga.CustomDomain,
         AdminPasswordHash = saga.AdminPasswordHash,
         Pool = side.Pool,
+        SchemaVersion = role == TenantSideRoles.Target ? saga.SchemaVersion : null,
     };
 
     /// <summary>

@@ -10,7 +10,7 @@ public sealed class TenantDataCopyTests
 {
     const string Schema = "shop_copy_test";
 
-    static async Task<NpgsqlDataSource> MigratedAsync(TestDatabase database)
+    static async Task<NpgsqlDataSource> MigratedAsync(TestDatabase database, int? version = null)
     {
         await using (var owner = database.DataSource())
         await using (var create = owner.CreateCommand($"CREATE SCHEMA {Schema}"))
@@ -18,7 +18,7 @@ public sealed class TenantDataCopyTests
             await create.ExecuteNonQueryAsync();
         }
         var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = Schema }.ConnectionString).Build();
-        new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).Migrate(source, Schema);
+        new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).MigrateTo(source, Schema, version ?? ShopSchemaVersions.Latest, lockTimeout: null);
         return source;
     }
 
@@ -49,6 +49,27 @@ public sealed class TenantDataCopyTests
         Assert.Empty(TenantDataCopy.Differences(expected, actual));
         await using var next = target.CreateCommand("INSERT INTO customers (full_name) VALUES ('after the move') RETURNING id");
         Assert.Equal(3001L, (long)(await next.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task A_shop_an_earlier_release_built_is_copied_with_the_tables_it_has()
+    {
+        await using var sourceDb = await TestDatabase.CreateAsync("mbt_copy_old_src");
+        await using var targetDb = await TestDatabase.CreateAsync("mbt_copy_old_dst");
+        await using var source = await MigratedAsync(sourceDb, version: 2);
+        await using var target = await MigratedAsync(targetDb, version: 2);
+        await using (var fill = source.CreateCommand("INSERT INTO customers (full_name) VALUES ('Ann Driver'), ('Bo Mechanic')"))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var copied = await TenantDataCopy.CopyAsync(source, target, Schema, CancellationToken.None);
+
+        var expected = await TenantDataCopy.FingerprintAsync(source, Schema, CancellationToken.None);
+        Assert.Equal(2, copied);
+        Assert.DoesNotContain(expected, t => t.Table == "vehicle_inspections");
+        Assert.Equal(ShopTables.All.Count - 1, expected.Count);
+        Assert.Empty(TenantDataCopy.Differences(expected, await TenantDataCopy.FingerprintAsync(target, Schema, CancellationToken.None)));
     }
 
     [Fact]

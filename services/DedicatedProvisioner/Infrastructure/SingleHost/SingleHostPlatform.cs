@@ -46,7 +46,7 @@ public sealed class SingleHostPlatform(
                     cancellationToken => routes.EnsureRouteAsync(route, cancellationToken), cancellationToken);
             var building = BuildDatabaseAsync(plan, onProgress, cancellationToken);
             await Task.WhenAll(building, routing);
-            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: [], SchemaVersion: ShopSchemaVersions.Latest);
+            return new DedicatedProvisioningOutcome.Succeeded(HelmRelease: null, Warnings: [], SchemaVersion: plan.Command.SchemaVersion ?? ShopSchemaVersions.Latest);
         }
         catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
         {
@@ -79,7 +79,7 @@ public sealed class SingleHostPlatform(
         IReadOnlyList<string> ran = [];
         await steps.RunAsync(RunMigrations, () => $"DbUp applied {ran.Count} script(s) in {names.Schema}", onProgress,
             // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-            cancellationToken => Task.Factory.StartNew(() => ran = migrator.Migrate(tenantDb, names.Schema), cancellationToken, TaskCreationOptions.LongRunning,
+            cancellationToken => Task.Factory.StartNew(() => ran = migrator.MigrateTo(tenantDb, names.Schema, plan.Command.SchemaVersion ?? ShopSchemaVersions.Latest, lockTimeout: null).Scripts, cancellationToken, TaskCreationOptions.LongRunning,
                 TaskScheduler.Default), cancellationToken);
         var command = plan.Command;
         var seed = new ShopSeeder.Seed(command.CompanyName, command.SubscriptionTier, command.OwnerEmail, command.AdminPasswordHash, plan.Limits.MechanicLimit);
