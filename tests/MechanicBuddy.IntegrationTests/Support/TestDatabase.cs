@@ -42,6 +42,13 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource() => NpgsqlDataSource.Create(ConnectionString);
 
+    /// <summary>A new schema made by the database's owner, and a data source whose search path is that schema (as a shop's tables are reached).</summary>
+    public async Task<NpgsqlDataSource> SchemaAsync(string schema)
+    {
+        await OwnerExecuteAsync($"CREATE SCHEMA {MechanicBuddy.TenantDatabase.SqlIdentifiers.Quote(schema)}");
+        return new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema }.ConnectionString).Build();
+    }
+
     /// <summary>
     /// Runs SQL as the test cluster's superuser: the tests look at (and break) tenant data as a DBA would; the control
     /// plane's own role can no longer read a tenant's rows.

@@ -15,12 +15,6 @@ public sealed class ShopSchemaMigratorTests
     const string Schema = "shop_migrate_test";
     static readonly ShopSchemaMigrator Migrator = new(NullLogger<ShopSchemaMigrator>.Instance);
 
-    static async Task<NpgsqlDataSource> SchemaAsync(TestDatabase database)
-    {
-        await database.OwnerExecuteAsync($"CREATE SCHEMA {Schema}");
-        return new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = Schema }.ConnectionString).Build();
-    }
-
     static async Task<T?> ScalarAsync<T>(NpgsqlDataSource shop, string sql)
     {
         await using var command = shop.CreateCommand(sql);
@@ -41,7 +35,7 @@ public sealed class ShopSchemaMigratorTests
     public async Task A_shop_at_an_older_version_is_brought_to_the_target_and_keeps_its_rows()
     {
         await using var database = await TestDatabase.CreateAsync("mbt_migrate");
-        await using var shop = await SchemaAsync(database);
+        await using var shop = await database.SchemaAsync(Schema);
 
         var first = Migrator.MigrateTo(shop, Schema, 2, lockTimeout: null);
         Assert.Equal((0, 2), (first.FromVersion, first.ToVersion));
@@ -65,7 +59,7 @@ public sealed class ShopSchemaMigratorTests
     public async Task A_busy_shop_is_refused_by_the_lock_timeout_and_stays_at_its_version_until_the_retry()
     {
         await using var database = await TestDatabase.CreateAsync("mbt_migrate_busy");
-        await using var shop = await SchemaAsync(database);
+        await using var shop = await database.SchemaAsync(Schema);
         Migrator.MigrateTo(shop, Schema, 2, lockTimeout: null);
 
         // The shop's own long transaction holds a lock on customers that 0003's ALTER TABLE must wait for.
@@ -92,7 +86,7 @@ public sealed class ShopSchemaMigratorTests
     public async Task A_failed_concurrent_index_build_is_built_afresh_on_the_retry()
     {
         await using var database = await TestDatabase.CreateAsync("mbt_migrate_invalid");
-        await using var shop = await SchemaAsync(database);
+        await using var shop = await database.SchemaAsync(Schema);
         Migrator.MigrateTo(shop, Schema, 3, lockTimeout: null);
         await ExecuteAsync(shop, """
             INSERT INTO customers (full_name) VALUES ('Ann Driver');
@@ -115,7 +109,7 @@ public sealed class ShopSchemaMigratorTests
     public async Task A_new_shop_gets_every_script_the_concurrent_index_included()
     {
         await using var database = await TestDatabase.CreateAsync("mbt_migrate_fresh");
-        await using var shop = await SchemaAsync(database);
+        await using var shop = await database.SchemaAsync(Schema);
 
         var run = Migrator.MigrateTo(shop, Schema, ShopSchemaVersions.Latest, lockTimeout: null);
 

@@ -12,12 +12,7 @@ public sealed class TenantDataCopyTests
 
     static async Task<NpgsqlDataSource> MigratedAsync(TestDatabase database, int? version = null)
     {
-        await using (var owner = database.DataSource())
-        await using (var create = owner.CreateCommand($"CREATE SCHEMA {Schema}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-        var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = Schema }.ConnectionString).Build();
+        var source = await database.SchemaAsync(Schema);
         new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).MigrateTo(source, Schema, version ?? ShopSchemaVersions.Latest, lockTimeout: null);
         return source;
     }
