@@ -43,7 +43,8 @@ public sealed class SharedPoolSchemasTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = new NpgsqlConnection(TestEnvironment.ConnectionString("mechanicbuddy_registry"));
+            // As the superuser: the DBA's own connection may still be closing on the server, and only a superuser may end it.
+            await using var admin = new NpgsqlConnection(TestEnvironment.SuperuserConnectionString("mechanicbuddy_registry"));
             await admin.OpenAsync();
             await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();
         }
