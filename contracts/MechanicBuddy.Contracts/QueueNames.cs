@@ -11,6 +11,10 @@ public static class QueueNames
     public const string SetDedicatedTenantAccess = "set-dedicated-tenant-access";
     public const string MoveTenantData = "move-tenant-data";
     public const string ResizeDedicatedTenant = "resize-dedicated-tenant";
+    public const string MigrateSharedTenantSchema = "migrate-shared-tenant-schema";
+
+    /// <summary>The registry's queue of the workers' answers to a fleet rollout's migrations.</summary>
+    public const string FleetMigrations = "fleet-migrations";
 
     /// <summary>The registry's queue of the workers' progress events (a classic queue: they are published transient).</summary>
     public const string Progress = "tenant-progress";

@@ -12,10 +12,16 @@ namespace MechanicBuddy.ServiceDefaults;
 /// </summary>
 public static class WorkerAnswerExchanges
 {
-    public static readonly IReadOnlyList<Type> Answers =
+    /// <summary>The answers about a tenant's side, taken by the saga.</summary>
+    public static readonly IReadOnlyList<Type> SideAnswers =
         [typeof(TenantSideBuilt), typeof(TenantSideBuildFailed), typeof(TenantSideRemoved), typeof(TenantAccessSet), typeof(TenantAccessFailed)];
 
-    public static readonly IReadOnlyList<string> Paths = [DeploymentModes.Shared, DeploymentModes.Dedicated];
+    /// <summary>The answers to a fleet rollout's migrations, taken by the registry's rollout.</summary>
+    public static readonly IReadOnlyList<Type> FleetAnswers = [typeof(TenantSchemaMigrated), typeof(TenantSchemaMigrationFailed)];
+
+    public static readonly IReadOnlyList<Type> Answers = [.. SideAnswers, .. FleetAnswers];
+
+    public static IReadOnlyList<string> Paths => DeploymentModes.All;
 
     /// <summary>Every answer exchange and the path whose worker alone writes it (looked up for every answer the registry takes).</summary>
     static readonly IReadOnlyDictionary<string, string> PathByExchange =
@@ -34,12 +40,14 @@ public static class WorkerAnswerExchanges
         Name<TenantSideRemoved>(bus, path);
         Name<TenantAccessSet>(bus, path);
         Name<TenantAccessFailed>(bus, path);
+        Name<TenantSchemaMigrated>(bus, path);
+        Name<TenantSchemaMigrationFailed>(bus, path);
     }
 
-    /// <summary>The registry's saga queue: bound to every path's answer exchanges.</summary>
-    public static void BindAll(IRabbitMqReceiveEndpointConfigurator endpoint)
+    /// <summary>A registry queue: bound to every path's exchanges of these answers.</summary>
+    public static void BindAll(IRabbitMqReceiveEndpointConfigurator endpoint, IReadOnlyList<Type> answers)
     {
-        foreach (var exchange in PathByExchange.Keys)
+        foreach (var exchange in answers.SelectMany(answer => Paths.Select(path => For(answer, path))))
         {
             endpoint.Bind(exchange);
         }

@@ -17,4 +17,17 @@ public interface ITenantRegistryApi
 
     [Get("/api/tenants/{tenantId}/provisioning")]
     Task<IApiResponse<TenantProvisioningResult>> GetProvisioningAsync(string tenantId, CancellationToken cancellationToken);
+
+    [Post("/api/fleet/migrations")]
+    Task<IApiResponse<FleetMigrationDto>> StartFleetMigrationAsync([Body] FleetMigrationRequest request, CancellationToken cancellationToken);
+
+    [Get("/api/fleet/migrations/{id}")]
+    Task<IApiResponse<FleetMigrationDto>> GetFleetMigrationAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary><paramref name="action"/>: pause, resume or abort.</summary>
+    [Post("/api/fleet/migrations/{id}/{action}")]
+    Task<IApiResponse<FleetMigrationDto>> ChangeFleetMigrationAsync(Guid id, string action, CancellationToken cancellationToken);
+
+    [Post("/api/fleet/migrations/{id}/tenants/{tenantId}/retry")]
+    Task<IApiResponse<FleetMigrationDto>> RetryFleetMigrationTenantAsync(Guid id, string tenantId, CancellationToken cancellationToken);
 }

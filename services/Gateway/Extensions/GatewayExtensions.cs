@@ -98,6 +98,7 @@ public static class GatewayExtensions
         app.MapSuspension();
         app.MapTierChanges();
         app.MapDrift();
+        app.MapFleet();
         return app;
     }
 

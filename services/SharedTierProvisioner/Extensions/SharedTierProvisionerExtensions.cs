@@ -35,6 +35,7 @@ public static class SharedTierProvisionerExtensions
             x.AddConsumer<BuildSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.ProvisionSharedTenant);
             x.AddConsumer<RemoveSharedSideConsumer>().Endpoint(e => e.Name = QueueNames.DeprovisionSharedTenant);
             x.AddConsumer<SetSharedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetSharedTenantAccess);
+            x.AddConsumer<MigrateSharedSchemaConsumer>().Endpoint(e => e.Name = QueueNames.MigrateSharedTenantSchema);
         }, (_, bus) => WorkerAnswerExchanges.PublishAs(bus, DeploymentModes.Shared));
         return builder;
     }

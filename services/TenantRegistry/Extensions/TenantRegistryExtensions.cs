@@ -4,6 +4,7 @@ using MechanicBuddy.Contracts;
 using MechanicBuddy.ServiceDefaults;
 using MechanicBuddy.TenantRegistry.Api;
 using MechanicBuddy.TenantRegistry.Consumers;
+using MechanicBuddy.TenantRegistry.Fleet;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
@@ -35,6 +36,9 @@ public static class TenantRegistryExtensions
         builder.Services.AddHostedService<DeadlineWatcher>();
         builder.Services.AddHostedService<DedicatedWorkQueue>();
         builder.Services.AddHostedService<RetiredQueues>();
+        builder.Services.AddOptions<FleetOptions>().Bind(builder.Configuration.GetSection(FleetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FleetMigrationStore>();
+        builder.Services.AddHostedService<FleetMigrationDriver>();
         builder.Services.AddHealthChecks().AddCheck<RegistryDatabaseHealthCheck>("registry-database", tags: [HostingExtensions.ReadyTag]);
 
         builder.AddMechanicBuddyBus(x =>
@@ -62,14 +66,15 @@ public static class TenantRegistryExtensions
             // The workers' answers come through an exchange per path (which worker sent one is the exchange it came by).
             x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
-                if (name == LifecycleEndpoint && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && name is LifecycleEndpoint or QueueNames.FleetMigrations)
                 {
-                    WorkerAnswerExchanges.BindAll(rabbit);
+                    WorkerAnswerExchanges.BindAll(rabbit, name == LifecycleEndpoint ? WorkerAnswerExchanges.SideAnswers : WorkerAnswerExchanges.FleetAnswers);
                 }
             });
             // Progress is for watching (every outcome repeats its steps): a classic queue of its own, off the saga's
             // partitions, and the workers publish it transient, so it costs the broker no disk write.
             x.AddConsumer<TenantProvisioningProgressedConsumer>().Endpoint(e => e.Name = QueueNames.Progress);
+            x.AddConsumer<FleetMigrationAnswersConsumer>().Endpoint(e => e.Name = QueueNames.FleetMigrations);
         });
         return builder;
     }
@@ -79,6 +84,7 @@ public static class TenantRegistryExtensions
         await RegistryDatabase.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Logger, app.Lifetime.ApplicationStopping);
         app.MapServiceDefaults();
         app.MapTenantQueries();
+        app.MapFleetMigrations();
         return app;
     }
 }

@@ -18,7 +18,11 @@ public static class WorkerQueues
         [(typeof(RemoveTenantSide), DeploymentModes.Dedicated)] = QueueNames.DeprovisionDedicatedTenant,
         [(typeof(SetTenantAccess), DeploymentModes.Shared)] = QueueNames.SetSharedTenantAccess,
         [(typeof(SetTenantAccess), DeploymentModes.Dedicated)] = QueueNames.SetDedicatedTenantAccess,
+        [(typeof(MigrateTenantSchema), DeploymentModes.Shared)] = QueueNames.MigrateSharedTenantSchema,
     };
+
+    /// <summary>Whether a worker takes this command on this path (a fleet rollout skips tenants whose path migrates no schema yet).</summary>
+    public static bool Has<TCommand>(string deploymentMode) where TCommand : class => Queues.ContainsKey((typeof(TCommand), deploymentMode));
 
     public static string For<TCommand>(string deploymentMode) where TCommand : class =>
         Queues.TryGetValue((typeof(TCommand), deploymentMode), out var queue)
