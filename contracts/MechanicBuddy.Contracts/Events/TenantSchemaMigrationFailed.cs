@@ -13,7 +13,7 @@ public record TenantSchemaMigrationFailed
     public string? Script { get; init; }
     /// <summary>The real error (PostgreSQL's message and SQLSTATE).</summary>
     public required string Error { get; init; }
-    /// <summary>The shop was busy (lock timeout): worth trying again later, not a fault of the migration.</summary>
+    /// <summary>Worth trying again later, not a fault of the migration: the shop held its locks past the timeout, or its database was briefly away.</summary>
     public required bool Busy { get; init; }
     public required long DurationMs { get; init; }
     public required DateTimeOffset FailedAt { get; init; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.TenantDatabase;
 using Microsoft.Extensions.Logging;
@@ -12,25 +13,43 @@ namespace MechanicBuddy.Provisioning.Steps;
 /// One tenant's step of a fleet rollout, the same on every path: under the tenant's inbox lock (never beside another
 /// command of that tenant, in this or another process), the migrator brings the shop to the target as the tenant's own
 /// role, and the worker answers with the versions and the time the shop's tables were locked, or with the real error.
-/// A copy delivered twice finds the journal current and answers the same.
+/// The answer is recorded before it is published, so a copy of the command (a redelivery after a crash, a resend of an
+/// overdue attempt) gets the same answer; a new attempt runs again, and finds the journal where the last one left it.
 /// </summary>
 public static class TenantSchemaMigration
 {
-    public static async Task RunAsync(ConsumeContext<MigrateTenantSchema> context, ProvisioningInbox inbox, ShopSchemaMigrator migrator, TimeProvider clock,
-        ILogger logger, Func<MigrateTenantSchema, CancellationToken, Task<(NpgsqlDataSource Shop, string Schema)>> openShop)
+    /// <summary>The crash point after a tenant's migration ran and before its answer is recorded.</summary>
+    public const string CrashPoint = "MigrateSchema";
+
+    public static Task RunAsync(ConsumeContext<MigrateTenantSchema> context, ProvisioningInbox inbox, ShopSchemaMigrator migrator, CrashPoints crashPoints,
+        TimeProvider clock, ILogger logger, Func<MigrateTenantSchema, CancellationToken, Task<(NpgsqlDataSource Shop, string Schema)>> openShop)
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
-        using var held = await inbox.EnterAsync(command.TenantId, context.CancellationToken);
+        return inbox.RunOnceAsync(context, command.TenantId, $"schema-{command.RolloutId:N}-{command.Attempt}", async () =>
+        {
+            var answer = await MigrateAsync(command, migrator, clock, openShop, context.CancellationToken);
+            if (answer is TenantSchemaMigrationFailed failed)
+            {
+                logger.LogWarning("Schema migration of {TenantId} to {Version} failed at {Script}: {Error}", command.TenantId, command.TargetVersion, failed.Script,
+                    failed.Error);
+            }
+            crashPoints.Reached(CrashPoint);
+            return answer is TenantSchemaMigrated done ? RecordedEvent.Of(done) : RecordedEvent.Of((TenantSchemaMigrationFailed)answer);
+        });
+    }
+
+    static async Task<object> MigrateAsync(MigrateTenantSchema command, ShopSchemaMigrator migrator, TimeProvider clock,
+        Func<MigrateTenantSchema, CancellationToken, Task<(NpgsqlDataSource Shop, string Schema)>> openShop, CancellationToken cancellationToken)
+    {
         var clockTime = Stopwatch.StartNew();
-        object answer;
         try
         {
-            var (shop, schema) = await openShop(command, context.CancellationToken);
+            var (shop, schema) = await openShop(command, cancellationToken);
             await using (shop)
             {
                 // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-                answer = await Task.Factory.StartNew(() =>
+                return await Task.Factory.StartNew(() =>
                 {
                     try
                     {
@@ -46,23 +65,21 @@ public static class TenantSchemaMigration
                     {
                         var postgres = failure.InnerException as PostgresException;
                         return Failed(command, failure.Partial?.ToVersion ?? migrator.VersionOf(shop, schema), failure.Script,
-                            postgres is null ? failure.Message : $"{postgres.SqlState}: {postgres.MessageText}",
-                            postgres?.SqlState == PostgresErrorCodes.LockNotAvailable, clockTime, clock);
+                            postgres is null ? failure.Message : $"{postgres.SqlState}: {postgres.MessageText}", IsBusy(failure.InnerException), clockTime, clock);
                     }
-                }, context.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // The tenant's database could not be reached (or its login is gone): nothing ran.
-            answer = Failed(command, version: null, script: null, StepRunner.Describe(ex), busy: false, clockTime, clock);
+            // The tenant's database could not be reached (or its login is gone): nothing ran, or what ran is in the journal.
+            return Failed(command, version: null, script: null, StepRunner.Describe(ex), IsBusy(ex), clockTime, clock);
         }
-        if (answer is TenantSchemaMigrationFailed failed)
-        {
-            logger.LogWarning("Schema migration of {TenantId} to {Version} failed at {Script}: {Error}", command.TenantId, command.TargetVersion, failed.Script, failed.Error);
-        }
-        await context.PublishBoundedAsync(answer, answer.GetType(), context.CancellationToken);
     }
+
+    /// <summary>Worth trying again later: the shop held its locks past the timeout, or its database was briefly away (a restart, a failover).</summary>
+    static bool IsBusy(Exception? error) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } || error is NpgsqlException { IsTransient: true };
 
     static TenantSchemaMigrationFailed Failed(MigrateTenantSchema command, int? version, string? script, string error, bool busy, Stopwatch clockTime, TimeProvider clock) => new()
     {

@@ -1,5 +1,6 @@
 using MassTransit;
 using MechanicBuddy.Contracts;
+using MechanicBuddy.ServiceDefaults.FaultInjection;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +11,10 @@ namespace MechanicBuddy.TenantRegistry.Fleet;
 /// the tenants' workers after it committed (a crash in between: the tenant is overdue and sent again), and the events
 /// that came due are published before they are marked sent.
 /// </summary>
-public sealed class FleetMigrationDriver(FleetMigrationStore store, IBus bus, IOptions<FleetOptions> options, ILogger<FleetMigrationDriver> logger) : BackgroundService
+public sealed class FleetMigrationDriver(FleetMigrationStore store, IBus bus, IOptions<FleetOptions> options, IConfiguration configuration, CrashPoints crashPoints,
+    ILogger<FleetMigrationDriver> logger) : BackgroundService
 {
+    public const string CrashPoint = "Fleet.Committed";
     static readonly TimeSpan SendLimit = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +27,11 @@ public sealed class FleetMigrationDriver(FleetMigrationStore store, IBus bus, IO
                 foreach (var id in await store.ActiveAsync(stoppingToken))
                 {
                     var step = await store.StepAsync(id, TimeSpan.FromSeconds(fleet.ResendAfterSeconds), stoppingToken);
+                    if (step.Sends.Count > 0)
+                    {
+                        // Fault injection: tenants are marked as sent, nothing has left; they must be sent again when overdue.
+                        crashPoints.Reached(CrashPoint);
+                    }
                     // A send waiting on a broker that is away must not hold every rollout: what is not out is sent again.
                     using var limit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     limit.CancelAfter(SendLimit);
@@ -31,6 +39,11 @@ public sealed class FleetMigrationDriver(FleetMigrationStore store, IBus bus, IO
                     {
                         var endpoint = await bus.GetSendEndpoint(QueueNames.Exchange(WorkerQueues.For<MigrateTenantSchema>(command.DeploymentMode)));
                         await endpoint.Send(command, limit.Token);
+                        if (configuration.GetValue<bool>("FaultInjection:DeliverTwice"))
+                        {
+                            // Fault injection (tests, game days): every command arrives twice, as a redelivery would bring it.
+                            await endpoint.Send(command, limit.Token);
+                        }
                     }));
                     foreach (var message in step.Events)
                     {

@@ -254,18 +254,25 @@ public sealed class FleetMigrationStore(NpgsqlDataSource registry)
             WITH busy AS (
                 SELECT server, count(*) AS running FROM fleet_migration_tenants WHERE migration_id = @id AND state = 'Migrating' GROUP BY server
             ), ready AS (
-                SELECT f.tenant_id, t.pool, 'pool ' || coalesce(t.pool, '?') AS server,
+                SELECT f.tenant_id, t.pool, 'pool ' || coalesce(t.pool, '?') AS server, (t.data->>'SchemaVersion')::int AS recorded,
                        row_number() OVER (PARTITION BY 'pool ' || coalesce(t.pool, '?') ORDER BY f.position) AS rank, f.position
                 FROM fleet_migration_tenants f JOIN tenant_sagas t ON t.tenant_id = f.tenant_id
                 WHERE f.migration_id = @id AND f.state = 'Pending' AND {scope}
                   AND (f.not_before IS NULL OR f.not_before <= now()) AND t.current_state = ANY(@settled)
                   AND NOT EXISTS (SELECT 1 FROM fleet_migration_tenants o WHERE o.tenant_id = f.tenant_id AND o.state = 'Migrating')
             ), chosen AS (
-                SELECT r.tenant_id, r.pool, r.server FROM ready r LEFT JOIN busy b ON b.server = r.server
+                SELECT r.tenant_id, r.pool, r.server, r.recorded FROM ready r LEFT JOIN busy b ON b.server = r.server
                 WHERE r.rank <= @perServer - coalesce(b.running, 0) ORDER BY r.position LIMIT @limit
+            ), taken AS (
+                -- Still settled on the row's newest version, and its version bumped: a tier change admitted from an older
+                -- read of the row fails its own version check, retries, and finds the migration under way.
+                UPDATE tenant_sagas t SET version = t.version + 1 FROM chosen c
+                WHERE t.tenant_id = c.tenant_id AND t.current_state = ANY(@settled)
+                RETURNING t.tenant_id
             )
-            UPDATE fleet_migration_tenants f SET state = 'Migrating', attempt = f.attempt + 1, sent_at = now(), pool = c.pool, server = c.server, error = NULL
-            FROM chosen c WHERE f.migration_id = @id AND f.tenant_id = c.tenant_id
+            UPDATE fleet_migration_tenants f SET state = 'Migrating', attempt = f.attempt + 1, sent_at = now(), pool = c.pool, server = c.server, error = NULL,
+                from_version = coalesce(f.from_version, c.recorded)
+            FROM chosen c JOIN taken k ON k.tenant_id = c.tenant_id WHERE f.migration_id = @id AND f.tenant_id = c.tenant_id
             RETURNING f.tenant_id, f.deployment_mode, f.pool, f.attempt
             """, connection, transaction);
         start.Parameters.AddWithValue("id", rollout.Id);

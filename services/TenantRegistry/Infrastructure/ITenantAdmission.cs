@@ -16,4 +16,7 @@ public interface ITenantAdmission
     Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken);
 
     Task ReleaseSharedSlotAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Whether a fleet rollout is migrating the tenant's shop schema right now (its side must not change meanwhile).</summary>
+    Task<bool> IsMigratingSchemaAsync(string tenantId, CancellationToken cancellationToken);
 }

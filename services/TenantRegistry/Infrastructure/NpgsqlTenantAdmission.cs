@@ -98,4 +98,11 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
         command.Parameters.AddWithValue("tenant", tenantId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    public async Task<bool> IsMigratingSchemaAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = registry.CreateCommand("SELECT EXISTS (SELECT 1 FROM fleet_migration_tenants WHERE tenant_id = @tenant AND state = 'Migrating')");
+        command.Parameters.AddWithValue("tenant", tenantId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 }

@@ -249,6 +249,13 @@ public sealed partial class TenantLifecycleStateMachine
             Reject(saga, "tier", $"'{context.Message.NewTier}' is not a tier ({string.Join(", ", SubscriptionTiers.All)})");
             return;
         }
+        // Never both at once: the rollout takes a tenant only while it is settled, and bumps its row's version as it does,
+        // so a tier change admitted from an older read of the row is retried and sees the migration here.
+        if (await context.GetServiceOrCreateInstance<ITenantAdmission>().IsMigratingSchemaAsync(saga.TenantId, context.CancellationToken))
+        {
+            Reject(saga, "migrating", "a fleet rollout is migrating this shop's schema; change the tier once it is done (seconds per shop)");
+            return;
+        }
         var mode = DeploymentModes.Decide(newTier, options.FreeTier.Enabled);
         if (mode == saga.DeploymentMode)
         {

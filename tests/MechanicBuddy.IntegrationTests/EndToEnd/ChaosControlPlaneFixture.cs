@@ -39,6 +39,8 @@ public sealed class ChaosControlPlaneFixture : ControlPlaneFixture
         environment["Provisioning__Timeouts__RemovalSeconds"] = "30";
         // A tier-change phase lost the same way rolls back soon.
         environment["Provisioning__TierChange__PhaseSeconds"] = "45";
+        // A rollout's tenant sent just before a crash (its command or answer lost) is sent again soon.
+        environment["Fleet__ResendAfterSeconds"] = "5";
     }
 
     public override async Task InitializeAsync()

@@ -42,6 +42,11 @@ public sealed class FakeAdmission(int capacity = 100) : ITenantAdmission
         Slots.TryRemove(tenantId, out _);
         return Task.CompletedTask;
     }
+
+    /// <summary>Tenants a fleet rollout is migrating.</summary>
+    public ConcurrentDictionary<string, bool> Migrating { get; } = new();
+
+    public Task<bool> IsMigratingSchemaAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(Migrating.ContainsKey(tenantId));
 }
 
 public sealed class FakeLog : IProvisioningLog

@@ -227,6 +227,20 @@ public sealed partial class TenantLifecycleStateMachineTests
     }
 
     [Fact]
+    public async Task A_tier_change_while_a_fleet_rollout_migrates_the_shop_is_refused_and_nothing_is_built()
+    {
+        var signup = await ActiveSharedTenantAsync();
+        _admission.Migrating[signup.TenantId] = true;
+
+        var answer = await ChangeTierAsync(signup, "professional");
+
+        Assert.True(answer.Is(out Response<TenantRequestRejected>? rejected));
+        Assert.Equal("migrating", rejected.Message.Code);
+        Assert.NotNull(await Saga.Exists(signup.CorrelationId, m => m.Active));
+        Assert.False(await AnyBuildAsync(DeploymentModes.Dedicated));
+    }
+
+    [Fact]
     public async Task Free_to_demo_stays_on_the_shared_path_and_is_only_recorded()
     {
         var signup = await ActiveSharedTenantAsync();
