@@ -48,6 +48,18 @@ public sealed class DirectSqlPath(string poolConnectionString) : IAsyncDisposabl
         Mark("SeedData");
     }
 
+    /// <summary>A shop as an earlier release built it: role and schema, migrations up to <paramref name="version"/>, no seed.</summary>
+    public async Task<(TenantNames Names, string Password)> CreateAtVersionAsync(string companyName, int version)
+    {
+        var names = new TenantNames(TenantIds.Generate(companyName));
+        var password = Guid.NewGuid().ToString("N");
+        await Schemas.CreateTenantAsync("default", names, password, CancellationToken.None);
+        await using var tenantDb = TenantLogin.DataSource(poolConnectionString, names, password);
+        await Task.Factory.StartNew(() => _migrator.MigrateTo(tenantDb, names.Schema, version, lockTimeout: null), CancellationToken.None, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        return (names, password);
+    }
+
     public void PrintStepTimes()
     {
         Console.WriteLine($"{"direct step (ms after start)",-28} {"p50",7}");

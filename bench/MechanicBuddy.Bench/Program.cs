@@ -35,6 +35,17 @@ if (Setting("mode", "free") == "tier")
     await TierBench.RunAsync(tierHttp, server, int.Parse(Setting("rows", "100000"), CultureInfo.InvariantCulture), int.Parse(Setting("rounds", "2"), CultureInfo.InvariantCulture));
     return 0;
 }
+if (Setting("mode", "free") == "fleet")
+{
+    using var fleetHttp = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(180) };
+    fleetHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    // --pools=name:database,… as bench/run.sh configured the shared tier.
+    var pools = Setting("pools", "default:mechanicbuddy_shared").Split(',').Select(p => p.Split(':', 2)).ToDictionary(p => p[0], p => p[1]);
+    await FleetBench.RunAsync(fleetHttp, new FleetBench.Settings(int.Parse(Setting("tenants", "1000"), CultureInfo.InvariantCulture),
+        int.Parse(Setting("instances", "20"), CultureInfo.InvariantCulture), pools, int.Parse(Setting("per-server", "4"), CultureInfo.InvariantCulture),
+        int.Parse(Setting("baseline", "200"), CultureInfo.InvariantCulture), server, Setting("var", ""), Setting("direct-database", "")));
+    return 0;
+}
 if (Setting("mode", "free") == "copy")
 {
     await CopyBench.RunAsync(server, int.Parse(Setting("rows", "100000"), CultureInfo.InvariantCulture), int.Parse(Setting("rounds", "3"), CultureInfo.InvariantCulture));

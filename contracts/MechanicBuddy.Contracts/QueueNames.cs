@@ -12,6 +12,7 @@ public static class QueueNames
     public const string MoveTenantData = "move-tenant-data";
     public const string ResizeDedicatedTenant = "resize-dedicated-tenant";
     public const string MigrateSharedTenantSchema = "migrate-shared-tenant-schema";
+    public const string MigrateDedicatedTenantSchema = "migrate-dedicated-tenant-schema";
 
     /// <summary>The registry's queue of the workers' answers to a fleet rollout's migrations.</summary>
     public const string FleetMigrations = "fleet-migrations";
@@ -20,7 +21,7 @@ public static class QueueNames
     public const string Progress = "tenant-progress";
 
     /// <summary>The dedicated worker's queues; declared by the registry too, because that worker may start after the first request.</summary>
-    public static readonly IReadOnlyList<string> Dedicated = [ProvisionDedicatedTenant, DeprovisionDedicatedTenant, SetDedicatedTenantAccess, MoveTenantData, ResizeDedicatedTenant];
+    public static readonly IReadOnlyList<string> Dedicated = [ProvisionDedicatedTenant, DeprovisionDedicatedTenant, SetDedicatedTenantAccess, MoveTenantData, ResizeDedicatedTenant, MigrateDedicatedTenantSchema];
 
     /// <summary>MassTransit's exchange address for a queue name; quorum queues must not be sent to as "queue:" (the declare fails).</summary>
     public static Uri Exchange(string queue) => new($"exchange:{queue}");

@@ -27,11 +27,13 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
     /// <summary>
     /// Brings the schema to <paramref name="targetVersion"/> (never down). With <paramref name="lockTimeout"/>, a script
     /// that cannot get its locks in time (a busy shop) fails with PostgreSQL's lock timeout instead of queueing the
-    /// shop's own queries behind it; the schema stays at the last script that finished.
+    /// shop's own queries behind it; the schema stays at the last script that finished. <paramref name="asRole"/>: the
+    /// login is a stand-in for the tenant (a data move's short-lived member of its role), and the scripts run as the
+    /// tenant's role itself, so what they create is the tenant's and outlives the stand-in.
     /// </summary>
-    public ShopMigrationRun MigrateTo(NpgsqlDataSource tenantDataSource, string schema, int targetVersion, TimeSpan? lockTimeout)
+    public ShopMigrationRun MigrateTo(NpgsqlDataSource tenantDataSource, string schema, int targetVersion, TimeSpan? lockTimeout, string? asRole = null)
     {
-        var executed = Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout).Build().GetExecutedScripts();
+        var executed = Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout, asRole).Build().GetExecutedScripts();
         var from = executed.Select(ShopSchemaVersions.Of).DefaultIfEmpty(0).Max();
         var pending = AllScripts.Where(name => ShopSchemaVersions.Of(name) <= targetVersion && !executed.Contains(name, StringComparer.Ordinal)).ToList();
         // A schema with no script run yet holds no shop data: nothing to protect from an index build's lock, so a
@@ -46,7 +48,7 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
                 DropInvalidIndexes(tenantDataSource, schema);
             }
             var names = group.Scripts.ToHashSet(StringComparer.Ordinal);
-            var upgrader = Builder(tenantDataSource, schema, names.Contains, group.Transactional, lockTimeout);
+            var upgrader = Builder(tenantDataSource, schema, names.Contains, group.Transactional, lockTimeout, asRole);
             if (fresh)
             {
                 upgrader = upgrader.WithPreprocessor(new PlainIndexBuild());
@@ -70,7 +72,7 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
 
     /// <summary>The version the schema's journal says it is at (0: not migrated at all).</summary>
     public int VersionOf(NpgsqlDataSource tenantDataSource, string schema) =>
-        Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout: null).Build().GetExecutedScripts()
+        Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout: null, asRole: null).Build().GetExecutedScripts()
             .Select(ShopSchemaVersions.Of).DefaultIfEmpty(0).Max();
 
     static readonly IReadOnlyList<string> AllScripts = typeof(ShopSchemaMigrator).Assembly.GetManifestResourceNames()
@@ -94,7 +96,7 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
         return groups;
     }
 
-    UpgradeEngineBuilder Builder(NpgsqlDataSource dataSource, string schema, Func<string, bool> include, bool transactional, TimeSpan? lockTimeout)
+    UpgradeEngineBuilder Builder(NpgsqlDataSource dataSource, string schema, Func<string, bool> include, bool transactional, TimeSpan? lockTimeout, string? asRole)
     {
         var builder = DeployChanges.To
             .PostgresqlDatabase(new PostgresqlConnectionManager(dataSource))
@@ -102,7 +104,11 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
             .WithScriptsEmbeddedInAssembly(typeof(ShopSchemaMigrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal) && include(name))
             .LogTo(new UpgradeLog(logger));
         builder = transactional ? builder.WithTransactionPerScript() : builder.WithoutTransaction();
-        return lockTimeout is { } timeout ? builder.WithPreprocessor(new LockTimeout(timeout)) : builder;
+        if (asRole is not null)
+        {
+            builder = builder.WithPreprocessor(new Prefix($"SET ROLE {SqlIdentifiers.Quote(asRole)}"));
+        }
+        return lockTimeout is { } timeout ? builder.WithPreprocessor(new Prefix($"SET lock_timeout = {(long)timeout.TotalMilliseconds}")) : builder;
     }
 
     /// <summary>
@@ -130,12 +136,13 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
     }
 
     /// <summary>
-    /// Every script starts by setting the lock timeout on its connection (a session setting, so it holds outside a
-    /// transaction too), as a command of its own: DbUp's PostgreSQL splitter cuts a script at a line holding only ";".
+    /// Every script starts with a session setting (the lock timeout, the role it runs as: they hold outside a
+    /// transaction too, and a pooled connection's reset clears them), as a command of its own: DbUp's PostgreSQL
+    /// splitter cuts a script at a line holding only ";".
     /// </summary>
-    sealed class LockTimeout(TimeSpan timeout) : IScriptPreprocessor
+    sealed class Prefix(string setting) : IScriptPreprocessor
     {
-        public string Process(string contents) => $"SET lock_timeout = {(long)timeout.TotalMilliseconds}\n;\n{contents}";
+        public string Process(string contents) => $"{setting}\n;\n{contents}";
     }
 
     sealed class PlainIndexBuild : IScriptPreprocessor

@@ -12,6 +12,8 @@ public record MigrateTenantSchema
     public required string DeploymentMode { get; init; }
     /// <summary>Shared only: the pool's name (the worker resolves its connection itself).</summary>
     public string? Pool { get; init; }
+    /// <summary>Dedicated only: the tenant's namespace (its instance, or its CloudNativePG cluster's -rw service).</summary>
+    public string? Namespace { get; init; }
     public required int TargetVersion { get; init; }
     /// <summary>How long a script may wait for a lock on the shop's tables before the tenant is tried again later.</summary>
     public required int LockTimeoutMs { get; init; }

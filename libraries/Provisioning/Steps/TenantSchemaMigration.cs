@@ -22,7 +22,7 @@ public static class TenantSchemaMigration
     public const string CrashPoint = "MigrateSchema";
 
     public static Task RunAsync(ConsumeContext<MigrateTenantSchema> context, ProvisioningInbox inbox, ShopSchemaMigrator migrator, CrashPoints crashPoints,
-        TimeProvider clock, ILogger logger, Func<MigrateTenantSchema, CancellationToken, Task<(NpgsqlDataSource Shop, string Schema)>> openShop)
+        TimeProvider clock, ILogger logger, Func<MigrateTenantSchema, CancellationToken, Task<TenantShop>> openShop)
     {
         var command = context.Message;
         TenantIds.Require(command.TenantId);
@@ -40,20 +40,21 @@ public static class TenantSchemaMigration
     }
 
     static async Task<object> MigrateAsync(MigrateTenantSchema command, ShopSchemaMigrator migrator, TimeProvider clock,
-        Func<MigrateTenantSchema, CancellationToken, Task<(NpgsqlDataSource Shop, string Schema)>> openShop, CancellationToken cancellationToken)
+        Func<MigrateTenantSchema, CancellationToken, Task<TenantShop>> openShop, CancellationToken cancellationToken)
     {
         var clockTime = Stopwatch.StartNew();
         try
         {
-            var (shop, schema) = await openShop(command, cancellationToken);
-            await using (shop)
+            var opened = await openShop(command, cancellationToken);
+            await using (opened.Lifetime)
             {
+                var (shop, schema) = (opened.DataSource, opened.Schema);
                 // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
                 return await Task.Factory.StartNew(() =>
                 {
                     try
                     {
-                        var run = migrator.MigrateTo(shop, schema, command.TargetVersion, TimeSpan.FromMilliseconds(command.LockTimeoutMs));
+                        var run = migrator.MigrateTo(shop, schema, command.TargetVersion, TimeSpan.FromMilliseconds(command.LockTimeoutMs), opened.ActAs);
                         return (object)new TenantSchemaMigrated
                         {
                             RolloutId = command.RolloutId, TenantId = command.TenantId, DeploymentMode = command.DeploymentMode, Attempt = command.Attempt,
@@ -87,3 +88,9 @@ public static class TenantSchemaMigration
         Version = version, Script = script, Error = error, Busy = busy, DurationMs = clockTime.ElapsedMilliseconds, FailedAt = clock.GetUtcNow(),
     };
 }
+
+/// <summary>
+/// A tenant's shop as a migration reaches it: a data source with the tenant's rights, its schema, what to dispose
+/// afterwards, and — when the login is a stand-in member of the tenant's role — the role the scripts run as.
+/// </summary>
+public sealed record TenantShop(NpgsqlDataSource DataSource, string Schema, IAsyncDisposable Lifetime, string? ActAs = null);

@@ -76,6 +76,7 @@ public static class DedicatedProvisionerExtensions
             x.AddConsumer<SetDedicatedTenantAccessConsumer>().Endpoint(e => e.Name = QueueNames.SetDedicatedTenantAccess);
             x.AddConsumer<MoveTenantDataConsumer>().Endpoint(e => e.Name = QueueNames.MoveTenantData);
             x.AddConsumer<ResizeDedicatedTenantConsumer>().Endpoint(e => e.Name = QueueNames.ResizeDedicatedTenant);
+            x.AddConsumer<MigrateDedicatedSchemaConsumer>().Endpoint(e => e.Name = QueueNames.MigrateDedicatedTenantSchema);
         }, (_, bus) => WorkerAnswerExchanges.PublishAs(bus, DeploymentModes.Dedicated));
         return builder;
     }

@@ -107,7 +107,7 @@ public sealed class TenantDataMover(IDedicatedPlatform platform, IOptions<Provis
             }
         }
         // DbUp blocks; on its own thread it cannot starve the small thread pool of a 2-core host.
-        await Task.Factory.StartNew(() => migrator.MigrateTo(tenant.DataSource, target.Schema, version, lockTimeout: null), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Factory.StartNew(() => migrator.MigrateTo(tenant.DataSource, target.Schema, version, lockTimeout: null, asRole: target.OwnerRole), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     async Task<TenantDatabaseAccess> OpenAsync(string tenantId, TenantDataLocation location, CancellationToken cancellationToken)

@@ -25,7 +25,8 @@ public sealed class MigrateSharedSchemaConsumer(SharedPools pools, ITenantSecret
             }
             var names = new TenantNames(command.TenantId);
             var password = await secrets.GetOrCreateDatabasePasswordAsync(command.TenantId, cancellationToken);
-            return (TenantLogin.DataSource(pools.ConnectionString(command.Pool!), names, password), names.Schema);
+            var shop = TenantLogin.DataSource(pools.ConnectionString(command.Pool!), names, password);
+            return new TenantShop(shop, names.Schema, shop);
         });
     }
 }

@@ -185,7 +185,7 @@ public sealed class FleetMigrationStore(NpgsqlDataSource registry)
             """
             UPDATE fleet_migration_tenants SET sent_at = now()
             WHERE migration_id = @id AND state = @migrating AND sent_at < now() - @after
-            RETURNING tenant_id, deployment_mode, pool, attempt
+            RETURNING tenant_id, deployment_mode, pool, attempt, namespace
             """, connection, transaction);
         overdue.Parameters.AddWithValue("id", rollout.Id);
         overdue.Parameters.AddWithValue("migrating", FleetStates.Migrating);
@@ -254,14 +254,16 @@ public sealed class FleetMigrationStore(NpgsqlDataSource registry)
             WITH busy AS (
                 SELECT server, count(*) AS running FROM fleet_migration_tenants WHERE migration_id = @id AND state = 'Migrating' GROUP BY server
             ), ready AS (
-                SELECT f.tenant_id, t.pool, 'pool ' || coalesce(t.pool, '?') AS server, (t.data->>'SchemaVersion')::int AS recorded,
-                       row_number() OVER (PARTITION BY 'pool ' || coalesce(t.pool, '?') ORDER BY f.position) AS rank, f.position
+                SELECT f.tenant_id, t.pool, s.server, s.mode, t.data->>'Namespace' AS namespace, (t.data->>'SchemaVersion')::int AS recorded,
+                       row_number() OVER (PARTITION BY s.server ORDER BY f.position) AS rank, f.position
                 FROM fleet_migration_tenants f JOIN tenant_sagas t ON t.tenant_id = f.tenant_id
+                CROSS JOIN LATERAL (SELECT coalesce(t.data->>'DeploymentMode', 'shared') AS mode,
+                    CASE WHEN coalesce(t.data->>'DeploymentMode', 'shared') = 'shared' THEN 'pool ' || coalesce(t.pool, '?') ELSE 'tenant ' || t.tenant_id END AS server) s
                 WHERE f.migration_id = @id AND f.state = 'Pending' AND {scope}
                   AND (f.not_before IS NULL OR f.not_before <= now()) AND t.current_state = ANY(@settled)
                   AND NOT EXISTS (SELECT 1 FROM fleet_migration_tenants o WHERE o.tenant_id = f.tenant_id AND o.state = 'Migrating')
             ), chosen AS (
-                SELECT r.tenant_id, r.pool, r.server, r.recorded FROM ready r LEFT JOIN busy b ON b.server = r.server
+                SELECT r.tenant_id, r.pool, r.server, r.mode, r.namespace, r.recorded FROM ready r LEFT JOIN busy b ON b.server = r.server
                 WHERE r.rank <= @perServer - coalesce(b.running, 0) ORDER BY r.position LIMIT @limit
             ), taken AS (
                 -- Still settled on the row's newest version, and its version bumped: a tier change admitted from an older
@@ -271,9 +273,9 @@ public sealed class FleetMigrationStore(NpgsqlDataSource registry)
                 RETURNING t.tenant_id
             )
             UPDATE fleet_migration_tenants f SET state = 'Migrating', attempt = f.attempt + 1, sent_at = now(), pool = c.pool, server = c.server, error = NULL,
-                from_version = coalesce(f.from_version, c.recorded)
+                deployment_mode = c.mode, namespace = c.namespace, from_version = coalesce(f.from_version, c.recorded)
             FROM chosen c JOIN taken k ON k.tenant_id = c.tenant_id WHERE f.migration_id = @id AND f.tenant_id = c.tenant_id
-            RETURNING f.tenant_id, f.deployment_mode, f.pool, f.attempt
+            RETURNING f.tenant_id, f.deployment_mode, f.pool, f.attempt, f.namespace
             """, connection, transaction);
         start.Parameters.AddWithValue("id", rollout.Id);
         start.Parameters.AddWithValue("settled", Settled);
@@ -291,6 +293,7 @@ public sealed class FleetMigrationStore(NpgsqlDataSource registry)
             commands.Add(new MigrateTenantSchema
             {
                 RolloutId = rollout.Id, TenantId = reader.GetString(0), DeploymentMode = reader.GetString(1), Pool = reader.IsDBNull(2) ? null : reader.GetString(2),
+                Namespace = reader.IsDBNull(4) ? null : reader.GetString(4),
                 TargetVersion = rollout.TargetVersion, LockTimeoutMs = rollout.LockTimeoutMs, Attempt = reader.GetInt32(3),
             });
         }

@@ -25,6 +25,7 @@ CREATE TABLE fleet_migration_tenants (
     canary          boolean NOT NULL,
     deployment_mode text NOT NULL,
     pool            text,
+    namespace       text,
     server          text NOT NULL,
     state           text NOT NULL,
     attempt         integer NOT NULL DEFAULT 0,

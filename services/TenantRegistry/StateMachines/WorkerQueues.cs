@@ -19,6 +19,7 @@ public static class WorkerQueues
         [(typeof(SetTenantAccess), DeploymentModes.Shared)] = QueueNames.SetSharedTenantAccess,
         [(typeof(SetTenantAccess), DeploymentModes.Dedicated)] = QueueNames.SetDedicatedTenantAccess,
         [(typeof(MigrateTenantSchema), DeploymentModes.Shared)] = QueueNames.MigrateSharedTenantSchema,
+        [(typeof(MigrateTenantSchema), DeploymentModes.Dedicated)] = QueueNames.MigrateDedicatedTenantSchema,
     };
 
     /// <summary>Whether a worker takes this command on this path (a fleet rollout skips tenants whose path migrates no schema yet).</summary>
