@@ -38,7 +38,7 @@ public static class FleetBench
         Console.WriteLine($"setting {all.Count} shops back to version 2, as an earlier release left them…");
         await Latencies.MeasureAsync("downgrade", all.Count, 8, i => DowngradeAsync(all[i], settings));
         await using (var registry = NpgsqlDataSource.Create(settings.Server + ";Database=mechanicbuddy_registry"))
-        await using (var record = registry.CreateCommand("UPDATE tenant_sagas SET data = jsonb_set(data, '{SchemaVersion}', '2') WHERE tenant_id = ANY(@ids)"))
+        await using (var record = registry.CreateCommand(EarlierRelease.RecordSql))
         {
             record.Parameters.AddWithValue("ids", all.Select(t => t.Id).ToArray());
             await record.ExecuteNonQueryAsync();
@@ -136,21 +136,16 @@ public static class FleetBench
         }
         await using var connection = new NpgsqlConnection(server.ConnectionString);
         await connection.OpenAsync();
-        await using var downgrade = new NpgsqlCommand(DowngradeSql(names.Schema), connection);
+        await using var downgrade = new NpgsqlCommand(EarlierRelease.SetBackSql(names.Schema), connection);
         await downgrade.ExecuteNonQueryAsync();
     }
-
-    static string DowngradeSql(string schema) => $"""
-        DROP INDEX {schema}.ix_work_orders_opened; DROP TABLE {schema}.vehicle_inspections; ALTER TABLE {schema}.customers DROP COLUMN reminders_opt_in;
-        DELETE FROM {schema}.schemaversions WHERE scriptname NOT LIKE '%.0001_%' AND scriptname NOT LIKE '%.0002_%';
-        """;
 
     /// <summary>Fresh shops at version 2 in the direct pool, then each migrated to the newest by the same migrator, <paramref name="concurrency"/> at a time.</summary>
     static async Task<Latencies> DirectAsync(string path, Settings settings, int concurrency)
     {
         await using var direct = new DirectSqlPath(settings.Server + $";Database={settings.DirectDatabase}");
         var shops = new System.Collections.Concurrent.ConcurrentQueue<(TenantNames Names, string Password)>();
-        await Latencies.MeasureAsync("prepare", settings.Baseline, 8, async i => shops.Enqueue(await direct.CreateAtVersionAsync($"Direct Fleet {path} {i}", 2)));
+        await Latencies.MeasureAsync("prepare", settings.Baseline, 8, async i => shops.Enqueue(await direct.CreateAtVersionAsync($"Direct Fleet {path} {i}", EarlierRelease.Version)));
         var list = shops.ToList();
         return await Latencies.MeasureAsync(path, list.Count, concurrency, i =>
         {

@@ -45,11 +45,8 @@ public sealed class FleetMigrationCrashTests(ChaosControlPlaneFixture plane, ITe
         {
             // As an earlier release left it: version 2.
             var schema = new TenantNames(id).Schema;
-            await plane.Pool.ScalarAsync<object>($"""
-                DROP INDEX {schema}.ix_work_orders_opened; DROP TABLE {schema}.vehicle_inspections; ALTER TABLE {schema}.customers DROP COLUMN reminders_opt_in;
-                DELETE FROM {schema}.schemaversions WHERE scriptname NOT LIKE '%.0001_%' AND scriptname NOT LIKE '%.0002_%';
-                """);
-            await plane.Registry.ScalarAsync<object>("UPDATE tenant_sagas SET data = jsonb_set(data, '{SchemaVersion}', '2') WHERE tenant_id = @t", ("t", id));
+            await plane.Pool.ScalarAsync<object>(EarlierRelease.SetBackSql(schema));
+            await plane.Registry.ScalarAsync<object>(EarlierRelease.RecordSql, ("ids", new[] { id }));
         }
 
         var start = await plane.Client.PostAsJsonAsync("/api/fleet/migrations",

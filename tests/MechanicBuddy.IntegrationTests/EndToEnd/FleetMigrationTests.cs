@@ -24,13 +24,8 @@ public sealed class FleetMigrationTests(ControlPlaneFixture plane)
             .TenantId;
         // As an earlier release left it: only the first two scripts ran, and its record says 2.
         var schema = new TenantNames(tenantId).Schema;
-        await plane.Pool.ScalarAsync<object>($"""
-            DROP INDEX {schema}.ix_work_orders_opened;
-            DROP TABLE {schema}.vehicle_inspections;
-            ALTER TABLE {schema}.customers DROP COLUMN reminders_opt_in;
-            DELETE FROM {schema}.schemaversions WHERE scriptname NOT LIKE '%.0001_%' AND scriptname NOT LIKE '%.0002_%';
-            """);
-        await plane.Registry.ScalarAsync<object>("UPDATE tenant_sagas SET data = jsonb_set(data, '{SchemaVersion}', '2') WHERE tenant_id = @t", ("t", tenantId));
+        await plane.Pool.ScalarAsync<object>(EarlierRelease.SetBackSql(schema));
+        await plane.Registry.ScalarAsync<object>(EarlierRelease.RecordSql, ("ids", new[] { tenantId }));
         return tenantId;
     }
 
@@ -138,11 +133,8 @@ public sealed class FleetMigrationTests(ControlPlaneFixture plane)
             return value is null or DBNull ? default : (T)value;
         }
         // As an earlier release left it, done by the shop's own role (which owns its tables).
-        await AsTenantAsync<object>($"""
-            DROP INDEX {names.Schema}.ix_work_orders_opened; DROP TABLE {names.Schema}.vehicle_inspections; ALTER TABLE {names.Schema}.customers DROP COLUMN reminders_opt_in;
-            DELETE FROM {names.Schema}.schemaversions WHERE scriptname NOT LIKE '%.0001_%' AND scriptname NOT LIKE '%.0002_%';
-            """);
-        await plane.Registry.ScalarAsync<object>("UPDATE tenant_sagas SET data = jsonb_set(data, '{SchemaVersion}', '2') WHERE tenant_id = @t", ("t", id));
+        await AsTenantAsync<object>(EarlierRelease.SetBackSql(names.Schema));
+        await plane.Registry.ScalarAsync<object>(EarlierRelease.RecordSql, ("ids", new[] { id }));
 
         var start = await plane.Client.PostAsJsonAsync(Fleet, new { selection = new { tenantIds = new[] { id }, deploymentModes = new[] { "dedicated" } } });
         var completed = await UntilAsync((await start.Content.ReadFromJsonAsync<FleetMigrationDto>(Json))!.Id, r => r.State != "Running");
