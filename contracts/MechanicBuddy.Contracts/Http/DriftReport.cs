@@ -4,13 +4,15 @@ namespace MechanicBuddy.Contracts.Http;
 public record DriftReport
 {
     public required DateTimeOffset CheckedAt { get; init; }
-    /// <summary>True when nothing is missing, nothing is orphaned and every worker answered.</summary>
+    /// <summary>True when nothing is missing, nothing is orphaned, no shop's schema version differs from its record, and every worker answered.</summary>
     public required bool Clean { get; init; }
     public required int TenantsChecked { get; init; }
     /// <summary>Pieces an Active tenant should have and does not.</summary>
     public required IReadOnlyList<DriftFinding> Missing { get; init; }
     /// <summary>Pieces of tenants that are unknown, Failed or Deprovisioned (should have been removed).</summary>
     public required IReadOnlyList<DriftFinding> Orphaned { get; init; }
+    /// <summary>Settled tenants whose shop's journal is at another version than the Tenant record says (Detail: both).</summary>
+    public IReadOnlyList<DriftFinding> VersionMismatches { get; init; } = [];
     /// <summary>Tenants in a transitional state, not judged.</summary>
     public required IReadOnlyList<string> InProgress { get; init; }
     /// <summary>Workers that did not answer: the report is then incomplete.</summary>

@@ -14,6 +14,9 @@ public static class DriftCheck
 {
     static readonly IReadOnlyList<string> Transitional = TenantStatuses.Transitional;
 
+    /// <summary>The inventory kind that carries a shop's real schema version (see the shared worker's ShopVersions).</summary>
+    public const string SchemaVersionKind = "schema-version";
+
     public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
         DateTimeOffset now, string? onlyTenant = null)
     {
@@ -25,6 +28,7 @@ public static class DriftCheck
         var answered = inventories.Select(i => i.DeploymentMode).ToHashSet();
         var missing = new List<DriftFinding>();
         var orphaned = new List<DriftFinding>();
+        var versions = new List<DriftFinding>();
         var inProgress = new List<string>();
 
         foreach (var tenant in tenants.Where(t => onlyTenant is null || t.Id == onlyTenant))
@@ -35,7 +39,18 @@ public static class DriftCheck
                 continue;
             }
             var expected = tenant.Status is TenantStatuses.Active or TenantStatuses.Suspended ? ExpectedKinds(tenant) : [];
-            var pieces = found[tenant.Id].ToList();
+            // A shop's real schema version (read from its journal where a worker can): judged, never a piece of its own.
+            var pieces = found[tenant.Id].Where(p => p.Kind != SchemaVersionKind).ToList();
+            if (tenant.Status is TenantStatuses.Active or TenantStatuses.Suspended && tenant.SchemaVersion is { } recorded
+                && found[tenant.Id].FirstOrDefault(p => p.Kind == SchemaVersionKind && p.Location == $"pool {tenant.Pool}") is { } real
+                && real.Detail != recorded.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                versions.Add(new DriftFinding
+                {
+                    TenantId = tenant.Id, Status = tenant.Status, Kind = SchemaVersionKind, Location = real.Location,
+                    Detail = $"recorded version {recorded}, the shop's journal is at {real.Detail}",
+                });
+            }
             foreach (var kind in answered.Contains(tenant.DeploymentMode) ? expected : [])
             {
                 var piece = pieces.FirstOrDefault(p => p.Kind == kind);
@@ -56,15 +71,16 @@ public static class DriftCheck
                 .Select(p => Finding(p, tenant.Status)));
         }
         // Pieces named for tenants the registry has never heard of.
-        orphaned.AddRange(found.Where(g => !byId.ContainsKey(g.Key)).SelectMany(g => g).Select(p => Finding(p, null)));
+        orphaned.AddRange(found.Where(g => !byId.ContainsKey(g.Key)).SelectMany(g => g).Where(p => p.Kind != SchemaVersionKind).Select(p => Finding(p, null)));
 
         return new DriftReport
         {
             CheckedAt = now,
-            Clean = missing.Count == 0 && orphaned.Count == 0 && unreachable.Count == 0,
+            Clean = missing.Count == 0 && orphaned.Count == 0 && versions.Count == 0 && unreachable.Count == 0,
             TenantsChecked = onlyTenant is null ? tenants.Count : tenants.Count(t => t.Id == onlyTenant),
             Missing = missing,
             Orphaned = orphaned,
+            VersionMismatches = versions,
             InProgress = inProgress,
             Unreachable = unreachable,
         };

@@ -22,10 +22,10 @@ public static class InventoryEndpoints
             var items = new List<InventoryItem>();
             foreach (var pool in pools.Names)
             {
-                foreach (var (kind, tenantId) in await schemas.ListTenantPiecesAsync(pool, cancellationToken))
-                {
-                    items.Add(new InventoryItem { Kind = kind, TenantId = tenantId, Location = $"pool {pool}" });
-                }
+                var pieces = await schemas.ListTenantPiecesAsync(pool, cancellationToken);
+                items.AddRange(pieces.Select(p => new InventoryItem { Kind = p.Kind, TenantId = p.TenantId, Location = $"pool {pool}" }));
+                items.AddRange(await ShopVersions.ReadAsync(pools.ConnectionString(pool), pool,
+                    pieces.Where(p => p.Kind == "schema").Select(p => p.TenantId).ToList(), secrets, cancellationToken));
             }
             items.AddRange((await routes.ListRoutedTenantsAsync(cancellationToken)).Select(id => new InventoryItem { Kind = "route", TenantId = id, Location = "edge" }));
             items.AddRange(secrets.ListTenants().Select(id => new InventoryItem { Kind = "secret", TenantId = id, Location = "secret store" }));

@@ -39,6 +39,31 @@ public sealed class DriftTests(ControlPlaneFixture plane)
     }
 
     [Fact]
+    public async Task A_shop_whose_journal_differs_from_its_recorded_schema_version_is_reported()
+    {
+        var tenantId = await ActiveFreeTenantAsync("Drift Version Motors");
+        Assert.True((await DriftAsync(tenantId))!.Clean);
+
+        // The record says an older version than the shop's own journal (a migration run behind the control plane's back).
+        await plane.Registry.ScalarAsync<object>(MechanicBuddy.TenantDatabase.EarlierRelease.RecordSql, ("ids", new[] { tenantId }));
+        try
+        {
+            var drifted = (await DriftAsync(tenantId))!;
+            Assert.False(drifted.Clean);
+            var finding = Assert.Single(drifted.VersionMismatches);
+            Assert.Equal(("schema-version", $"recorded version 2, the shop's journal is at {MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest}"),
+                (finding.Kind, finding.Detail));
+            Assert.Empty(drifted.Missing);
+        }
+        finally
+        {
+            await plane.Registry.ScalarAsync<object>("UPDATE tenant_sagas SET data = jsonb_set(data, '{SchemaVersion}', to_jsonb(@v)) WHERE tenant_id = @t",
+                ("v", MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest), ("t", tenantId));
+        }
+        Assert.True((await DriftAsync(tenantId))!.Clean);
+    }
+
+    [Fact]
     public async Task Pieces_of_an_unknown_tenant_are_orphans_and_a_deprovisioned_tenant_leaves_none()
     {
         // A tenant of its own, so the report has something to check whichever tests ran before.

@@ -32,6 +32,24 @@ public sealed class DriftCheckTests
     }
 
     [Fact]
+    public void A_shop_whose_journal_is_at_another_version_than_its_record_is_drift_and_a_matching_one_is_not()
+    {
+        InventoryItem Version(string tenant, string version) => Piece("schema-version", tenant, "pool default") with { Detail = version };
+        var behind = Tenant("b", TenantStatuses.Active, DeploymentModes.Shared) with { SchemaVersion = 4 };
+        var current = Tenant("c", TenantStatuses.Suspended, DeploymentModes.Shared) with { SchemaVersion = 4 };
+
+        var report = DriftCheck.Compute([behind, current],
+            [Shared([.. AllSharedPieces("b"), .. AllSharedPieces("c"), Version("b", "2"), Version("c", "4"), Version("stranger", "4")])], [], Now);
+
+        Assert.False(report.Clean);
+        var mismatch = Assert.Single(report.VersionMismatches);
+        Assert.Equal(("b", "recorded version 4, the shop's journal is at 2"), (mismatch.TenantId, mismatch.Detail));
+        // A version is never a piece of its own: neither missing nor orphaned.
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Orphaned);
+    }
+
+    [Fact]
     public void Missing_pieces_orphans_and_unknown_tenants_are_listed()
     {
         var report = DriftCheck.Compute([Tenant("a", TenantStatuses.Active, DeploymentModes.Shared), Tenant("f", TenantStatuses.Failed, DeploymentModes.Shared)],
