@@ -33,14 +33,15 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
     /// </summary>
     public ShopMigrationRun MigrateTo(NpgsqlDataSource tenantDataSource, string schema, int targetVersion, TimeSpan? lockTimeout, string? asRole = null)
     {
-        var executed = Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout, asRole).Build().GetExecutedScripts();
-        var from = executed.Select(ShopSchemaVersions.Of).DefaultIfEmpty(0).Max();
+        var executed = Executed(tenantDataSource, schema);
+        var from = ShopSchemaVersions.Highest(executed);
         var pending = AllScripts.Where(name => ShopSchemaVersions.Of(name) <= targetVersion && !executed.Contains(name, StringComparer.Ordinal)).ToList();
         // A schema with no script run yet holds no shop data: nothing to protect from an index build's lock, so a
         // concurrent build (which waits for every open transaction in the database, other tenants' too) is not needed.
         var fresh = executed.Count == 0;
         var ran = new List<string>();
         var locked = TimeSpan.Zero;
+        ShopMigrationRun Run() => new(ran, from, Math.Max(from, ShopSchemaVersions.Highest(ran)), locked);
         foreach (var group in Groups(pending, fresh))
         {
             if (!group.Transactional)
@@ -63,17 +64,18 @@ public sealed class ShopSchemaMigrator(ILogger<ShopSchemaMigrator> logger)
             ran.AddRange(result.Scripts.Select(s => s.Name));
             if (!result.Successful)
             {
-                throw new ShopMigrationException(result.ErrorScript?.Name ?? "(journal)", result.Error,
-                    new ShopMigrationRun(ran, from, ran.Select(ShopSchemaVersions.Of).Append(from).Max(), locked));
+                throw new ShopMigrationException(result.ErrorScript?.Name ?? "(journal)", result.Error, Run());
             }
         }
-        return new ShopMigrationRun(ran, from, ran.Select(ShopSchemaVersions.Of).Append(from).Max(), locked);
+        return Run();
     }
 
     /// <summary>The version the schema's journal says it is at (0: not migrated at all).</summary>
-    public int VersionOf(NpgsqlDataSource tenantDataSource, string schema) =>
-        Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout: null, asRole: null).Build().GetExecutedScripts()
-            .Select(ShopSchemaVersions.Of).DefaultIfEmpty(0).Max();
+    public int VersionOf(NpgsqlDataSource tenantDataSource, string schema) => ShopSchemaVersions.Highest(Executed(tenantDataSource, schema));
+
+    /// <summary>The scripts the schema's journal records (an engine that runs nothing: DbUp reads the journal for it).</summary>
+    List<string> Executed(NpgsqlDataSource tenantDataSource, string schema) =>
+        Builder(tenantDataSource, schema, _ => false, transactional: true, lockTimeout: null, asRole: null).Build().GetExecutedScripts();
 
     static readonly IReadOnlyList<string> AllScripts = typeof(ShopSchemaMigrator).Assembly.GetManifestResourceNames()
         .Where(name => name.Contains(".Migrations.", StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))

@@ -17,6 +17,9 @@ public static class ShopSchemaVersions
         .DefaultIfEmpty(0)
         .Max();
 
+    /// <summary>The version a journal's scripts put the schema at: the highest of their numbers (0: none ran).</summary>
+    public static int Highest(IEnumerable<string> scripts) => scripts.Select(Of).DefaultIfEmpty(0).Max();
+
     /// <summary>The version a script brings the schema to: its leading number.</summary>
     public static int Of(string scriptName)
     {

@@ -3,12 +3,15 @@ namespace MechanicBuddy.Contracts.Http;
 /// <summary>One piece of real infrastructure a worker found that belongs to (or is named for) a tenant.</summary>
 public record InventoryItem
 {
-    /// <summary>"schema", "role", "route", "secret", "instance" or "namespace".</summary>
+    /// <summary>"schema", "role", "route", "secret", "instance", "namespace", or <see cref="SchemaVersionKind"/>.</summary>
     public required string Kind { get; init; }
     public required string TenantId { get; init; }
     /// <summary>Where: the pool, the instances directory, the cluster.</summary>
     public required string Location { get; init; }
     public string? Detail { get; init; }
+
+    /// <summary>Not a piece but a fact about one: a shop's schema version as its own journal says (Detail: the number).</summary>
+    public const string SchemaVersionKind = "schema-version";
 }
 
 /// <summary>What one worker sees on its infrastructure.</summary>

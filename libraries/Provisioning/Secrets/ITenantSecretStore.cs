@@ -20,3 +20,10 @@ public interface ITenantSecretStore
     /// <summary>A reference the registry may record (never the secret itself).</summary>
     string Reference(string tenantId);
 }
+
+public static class TenantSecretStoreExtensions
+{
+    /// <summary>The tenant's database password if it has one; null otherwise (a reader must not make a login that matches no role).</summary>
+    public static async Task<string?> ExistingDatabasePasswordAsync(this ITenantSecretStore secrets, string tenantId, CancellationToken cancellationToken) =>
+        await secrets.ExistsAsync(tenantId, cancellationToken) ? await secrets.GetOrCreateDatabasePasswordAsync(tenantId, cancellationToken) : null;
+}

@@ -14,8 +14,7 @@ public static class DriftCheck
 {
     static readonly IReadOnlyList<string> Transitional = TenantStatuses.Transitional;
 
-    /// <summary>The inventory kind that carries a shop's real schema version (see the shared worker's ShopVersions).</summary>
-    public const string SchemaVersionKind = "schema-version";
+    const string SchemaVersionKind = InventoryItem.SchemaVersionKind;
 
     public static DriftReport Compute(IReadOnlyList<TenantDto> tenants, IReadOnlyList<Inventory> inventories, IReadOnlyList<string> unreachable,
         DateTimeOffset now, string? onlyTenant = null)

@@ -13,7 +13,6 @@ namespace MechanicBuddy.SharedTierProvisioner.Api;
 /// </summary>
 public static class ShopVersions
 {
-    public const string Kind = "schema-version";
     const int AtOnce = 4;
 
     public static async Task<IReadOnlyList<InventoryItem>> ReadAsync(string poolConnectionString, string pool, IReadOnlyList<string> tenantIds,
@@ -22,25 +21,25 @@ public static class ShopVersions
         var items = new System.Collections.Concurrent.ConcurrentBag<InventoryItem>();
         await Parallel.ForEachAsync(tenantIds, new ParallelOptions { MaxDegreeOfParallelism = AtOnce, CancellationToken = cancellationToken }, async (tenantId, token) =>
         {
-            if (!await secrets.ExistsAsync(tenantId, token))
+            if (await secrets.ExistingDatabasePasswordAsync(tenantId, token) is not { } password)
             {
                 return;
             }
             var names = new TenantNames(tenantId);
-            var password = await secrets.GetOrCreateDatabasePasswordAsync(tenantId, token);
             try
             {
                 await using var shop = TenantLogin.DataSource(poolConnectionString, names, password);
                 await using var read = shop.CreateCommand($"SELECT scriptname FROM {SqlIdentifiers.Quote(names.Schema)}.{SqlIdentifiers.Quote(ShopTables.Journal)}");
-                var version = 0;
+                var scripts = new List<string>();
                 await using (var reader = await read.ExecuteReaderAsync(token))
                 {
                     while (await reader.ReadAsync(token))
                     {
-                        version = Math.Max(version, ShopSchemaVersions.Of(reader.GetString(0)));
+                        scripts.Add(reader.GetString(0));
                     }
                 }
-                items.Add(new InventoryItem { Kind = Kind, TenantId = tenantId, Location = $"pool {pool}", Detail = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                var version = ShopSchemaVersions.Highest(scripts);
+                items.Add(new InventoryItem { Kind = InventoryItem.SchemaVersionKind, TenantId = tenantId, Location = $"pool {pool}", Detail = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
             {

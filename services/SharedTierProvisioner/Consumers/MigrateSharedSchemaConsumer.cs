@@ -19,12 +19,9 @@ public sealed class MigrateSharedSchemaConsumer(SharedPools pools, ITenantSecret
         return TenantSchemaMigration.RunAsync(context, inbox, migrator, crashPoints, clock, logger, async (command, cancellationToken) =>
         {
             // The tenant's own login: a tenant without one (removed meanwhile) must not get a new password made here.
-            if (!await secrets.ExistsAsync(command.TenantId, cancellationToken))
-            {
-                throw new InvalidOperationException($"tenant {command.TenantId} has no database login in the secret store");
-            }
+            var password = await secrets.ExistingDatabasePasswordAsync(command.TenantId, cancellationToken)
+                ?? throw new InvalidOperationException($"tenant {command.TenantId} has no database login in the secret store");
             var names = new TenantNames(command.TenantId);
-            var password = await secrets.GetOrCreateDatabasePasswordAsync(command.TenantId, cancellationToken);
             var shop = TenantLogin.DataSource(pools.ConnectionString(command.Pool!), names, password);
             return new TenantShop(shop, names.Schema, shop);
         });
