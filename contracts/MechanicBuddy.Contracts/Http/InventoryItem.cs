@@ -12,6 +12,12 @@ public record InventoryItem
 
     /// <summary>Not a piece but a fact about one: a shop's schema version as its own journal says (Detail: the number).</summary>
     public const string SchemaVersionKind = "schema-version";
+
+    /// <summary>
+    /// Where a <see cref="SchemaVersionKind"/> fact is reported: a shared shop's pool, or the tenant's own database. A
+    /// tenant in a tier change's grace period has both; the check compares the side its record says it is on.
+    /// </summary>
+    public static string VersionLocation(string? deploymentMode, string? pool) => deploymentMode == "shared" ? $"pool {pool}" : "own database";
 }
 
 /// <summary>What one worker sees on its infrastructure.</summary>

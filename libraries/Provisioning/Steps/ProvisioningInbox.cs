@@ -29,18 +29,27 @@ public sealed class ProvisioningInbox(IOptions<InboxOptions> options)
     /// <summary>Waits until no other command of this tenant runs (in this or another process), then holds the tenant until disposed.</summary>
     public async Task<IDisposable> EnterAsync(string tenantId, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Root);
-        var path = Path.Combine(Root, $"{TenantIds.Require(tenantId)}.lock");
         while (true)
         {
-            try
+            if (TryEnter(tenantId) is { } held)
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return held;
             }
-            catch (IOException)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    /// <summary>Holds the tenant if no command of it runs now; null if one does (a reader that must not wait, nor run beside it).</summary>
+    public IDisposable? TryEnter(string tenantId)
+    {
+        Directory.CreateDirectory(Root);
+        try
+        {
+            return new FileStream(Path.Combine(Root, $"{TenantIds.Require(tenantId)}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -41,7 +41,7 @@ public static class DriftCheck
             // A shop's real schema version (read from its journal where a worker can): judged, never a piece of its own.
             var pieces = found[tenant.Id].Where(p => p.Kind != SchemaVersionKind).ToList();
             if (tenant.Status is TenantStatuses.Active or TenantStatuses.Suspended && tenant.SchemaVersion is { } recorded
-                && found[tenant.Id].FirstOrDefault(p => p.Kind == SchemaVersionKind && p.Location == $"pool {tenant.Pool}") is { } real
+                && found[tenant.Id].FirstOrDefault(p => p.Kind == SchemaVersionKind && p.Location == InventoryItem.VersionLocation(tenant.DeploymentMode, tenant.Pool)) is { } real
                 && real.Detail != recorded.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 versions.Add(new DriftFinding

@@ -39,7 +39,7 @@ public static class ShopVersions
                     }
                 }
                 var version = ShopSchemaVersions.Highest(scripts);
-                items.Add(new InventoryItem { Kind = InventoryItem.SchemaVersionKind, TenantId = tenantId, Location = $"pool {pool}", Detail = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                items.Add(new InventoryItem { Kind = InventoryItem.SchemaVersionKind, TenantId = tenantId, Location = InventoryItem.VersionLocation(DeploymentModes.Shared, pool), Detail = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
             {

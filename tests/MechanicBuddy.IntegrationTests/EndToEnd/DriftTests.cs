@@ -10,9 +10,9 @@ namespace MechanicBuddy.IntegrationTests.EndToEnd;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class DriftTests(ControlPlaneFixture plane)
 {
-    async Task<string> ActiveFreeTenantAsync(string company)
+    async Task<string> ActiveFreeTenantAsync(string company, string tier = "free")
     {
-        var result = await ResultAsync(await SignUpAsync(plane.Client, new { companyName = company, subscriptionTier = "free", ownerEmail = $"{Guid.NewGuid():N}@drift.example" }));
+        var result = await ResultAsync(await SignUpAsync(plane.Client, new { companyName = company, subscriptionTier = tier, ownerEmail = $"{Guid.NewGuid():N}@drift.example" }));
         Assert.Equal(TenantStatuses.Active, result.Status);
         return result.TenantId;
     }
@@ -38,10 +38,12 @@ public sealed class DriftTests(ControlPlaneFixture plane)
         Assert.Empty(drifted.Orphaned);
     }
 
-    [Fact]
-    public async Task A_shop_whose_journal_differs_from_its_recorded_schema_version_is_reported()
+    [Theory]
+    [InlineData("free", "pool default")] // its pool, read with its own login
+    [InlineData("professional", "own database")] // its own instance, read as a stand-in member of its role
+    public async Task A_shop_whose_journal_differs_from_its_recorded_schema_version_is_reported(string tier, string location)
     {
-        var tenantId = await ActiveFreeTenantAsync("Drift Version Motors");
+        var tenantId = await ActiveFreeTenantAsync($"Drift Version Motors {tier}", tier);
         Assert.True((await DriftAsync(tenantId))!.Clean);
 
         // The record says an older version than the shop's own journal (a migration run behind the control plane's back).
@@ -51,8 +53,8 @@ public sealed class DriftTests(ControlPlaneFixture plane)
             var drifted = (await DriftAsync(tenantId))!;
             Assert.False(drifted.Clean);
             var finding = Assert.Single(drifted.VersionMismatches);
-            Assert.Equal(("schema-version", $"recorded version 2, the shop's journal is at {MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest}"),
-                (finding.Kind, finding.Detail));
+            Assert.Equal(("schema-version", tenantId, location, $"recorded version 2, the shop's journal is at {MechanicBuddy.TenantDatabase.ShopSchemaVersions.Latest}"),
+                (finding.Kind, finding.TenantId, finding.Location, finding.Detail));
             Assert.Empty(drifted.Missing);
         }
         finally

@@ -1,3 +1,5 @@
+using System.Text;
+using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 using System.Text.Json.Nodes;
 
 namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
@@ -94,5 +96,19 @@ public static class KubernetesObjects
             ["labels"] = tenantLabel is null ? new JsonObject() : new JsonObject { ["mechanicbuddy.app/tenant-id"] = tenantLabel },
         },
         ["status"] = new JsonObject { ["phase"] = phase ?? "Active" },
+    };
+
+    /// <summary>A basic-auth secret as the chart (postgres-app) or CloudNativePG (postgres-superuser) leaves it in the namespace.</summary>
+    public static JsonObject AppSecret(string ns, string username, string password, string name = HelmValues.PostgresAppSecret) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Secret",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["type"] = "kubernetes.io/basic-auth",
+        ["data"] = new JsonObject
+        {
+            ["username"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username)),
+            ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(password)),
+        },
     };
 }

@@ -18,19 +18,6 @@ namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
 /// </summary>
 public sealed partial class KubernetesPlatformTests
 {
-    static JsonObject AppSecret(string ns, string username, string password, string name = HelmValues.PostgresAppSecret) => new()
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Secret",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["type"] = "kubernetes.io/basic-auth",
-        ["data"] = new JsonObject
-        {
-            ["username"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(username)),
-            ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(password)),
-        },
-    };
-
     [Fact]
     public async Task The_data_move_reaches_the_clusters_rw_service_as_superuser_for_ddl_and_as_the_owner_for_rows()
     {

@@ -79,4 +79,19 @@ public sealed class KubernetesOptions
 
     /// <summary>Secret in each tenant namespace holding the object store's credentials (copied there by ops tooling).</summary>
     public string BackupCredentialsSecret { get; set; } = "backup-credentials";
+
+    /// <summary>
+    /// The address of a tenant's CloudNativePG read-write service as the control plane reaches it (the data move of a
+    /// tier change, a fleet rollout's migration): <c>{service}</c> and <c>{namespace}</c> are filled in. In the
+    /// cluster the service's DNS name; a cluster with another DNS domain, or a control plane that reaches the
+    /// databases through a tunnel, says so here.
+    /// </summary>
+    [Required, RegularExpression(@"^[^\s/]+$")]
+    public string DatabaseHost { get; set; } = "{service}.{namespace}.svc";
+
+    [Range(1, 65535)]
+    public int DatabasePort { get; set; } = 5432;
+
+    public string DatabaseHostOf(string service, string ns) => DatabaseHost.Replace("{service}", service, StringComparison.Ordinal)
+        .Replace("{namespace}", ns, StringComparison.Ordinal);
 }

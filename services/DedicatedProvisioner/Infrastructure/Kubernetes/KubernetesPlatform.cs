@@ -206,7 +206,7 @@ public sealed partial class KubernetesPlatform(
         {
             throw new InvalidOperationException(owned is null ? $"namespace {ns} does not exist" : $"namespace {ns} is not labelled for tenant {tenantId}");
         }
-        var host = $"{HelmValues.PostgresClusterName}-rw.{ns}.svc";
+        var host = Kube.DatabaseHostOf($"{HelmValues.PostgresClusterName}-rw", ns);
         var owner = await LoginAsync(ns, HelmValues.PostgresAppSecret, host, cancellationToken);
         var superuser = await LoginAsync(ns, HelmValues.PostgresSuperuserSecret, host, cancellationToken);
         return new TenantDatabaseAccess(superuser.ConnectionString, names.Schema, owner.Username, $"CloudNativePG service {host}",
@@ -222,7 +222,7 @@ public sealed partial class KubernetesPlatform(
         var username = Field("username");
         return (username, new NpgsqlConnectionStringBuilder
         {
-            Host = host, Port = 5432, Database = HelmValues.PostgresDatabase, Username = username, Password = Field("password"),
+            Host = host, Port = Kube.DatabasePort, Database = HelmValues.PostgresDatabase, Username = username, Password = Field("password"),
             SslMode = SslMode.Prefer, Pooling = false,
         }.ConnectionString);
     }
