@@ -26,13 +26,19 @@ public static class FleetEndpoints
                 return TypedResults.ValidationProblem(errors, title: "The rollout is not valid");
             }
             var started = await registry.StartFleetMigrationAsync(plan, cancellationToken);
-            return started is { IsSuccessful: true, Content: { } rollout }
-                ? TypedResults.Created($"/api/fleet/migrations/{rollout.Id}", rollout)
-                : Unavailable(started);
+            return started switch
+            {
+                { IsSuccessful: true, Content: { } rollout } => TypedResults.Created($"/api/fleet/migrations/{rollout.Id}", rollout),
+                { StatusCode: HttpStatusCode.Conflict } => Problems.Conflict("Another rollout is not finished",
+                    $"Fleet migration {UnfinishedRollout(started)} is not finished: one rollout runs at a time, so its limit per database server " +
+                    "holds for the whole fleet. Let it complete, retry its failed tenants, or abort it, then start this one."),
+                _ => Unavailable(started),
+            };
         })
             .WithName("StartFleetMigration")
             .WithSummary("Start a rollout: { targetVersion, selection: { tiers, pools, deploymentModes, tenantIds }, canaryCount, batchSize, maxConcurrencyPerServer, failureThreshold, lockTimeoutMs } (all optional).")
-            .Produces<FleetMigrationDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .Produces<FleetMigrationDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapGet("/{id:guid}", async (Guid id, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
             Answer(await registry.GetFleetMigrationAsync(id, cancellationToken), id, "look at"))
@@ -70,6 +76,22 @@ public static class FleetEndpoints
             $"Cannot {what} fleet migration {id} as it stands; GET it to see its state and its tenants'."),
         _ => Unavailable(response),
     };
+
+    /// <summary>The registry answers a refused start with the rollout that holds the fleet.</summary>
+    static string UnfinishedRollout(IApiResponse response)
+    {
+        try
+        {
+            return response.Error is ApiException { Content: { } body }
+                && System.Text.Json.JsonSerializer.Deserialize<FleetMigrationDto>(body, System.Text.Json.JsonSerializerOptions.Web) is { } unfinished
+                ? $"{unfinished.Id} ({unfinished.State})"
+                : "(unknown)";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "(unknown)";
+        }
+    }
 
     static IResult Unavailable(IApiResponse response) => Problems.RegistryUnavailable($"The tenant registry answered {(int?)response.StatusCode}.");
 }

@@ -18,6 +18,9 @@ public sealed class CrashPoints(IConfiguration configuration)
     /// <summary>The configured points ("*" = all), or null when crashing is off.</summary>
     public string? Points => configuration[$"{Section}:CrashAfterSteps"] is { Length: > 0 } points ? points : null;
 
+    /// <summary><c>FaultInjection:DeliverTwice</c>: every command the registry sends arrives twice, as a redelivery would bring it.</summary>
+    public static bool DeliverTwice(IConfiguration configuration) => configuration.GetValue<bool>($"{Section}:DeliverTwice");
+
     public void Reached(string point)
     {
         var points = Points;

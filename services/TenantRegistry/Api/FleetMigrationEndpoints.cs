@@ -13,7 +13,7 @@ public static class FleetMigrationEndpoints
     {
         var fleet = app.MapGroup("/api/fleet/migrations").AddEndpointFilter<ServiceKeyFilter<RegistryApiOptions>>();
 
-        fleet.MapPost("/", async Task<Results<Created<FleetMigrationDto>, ValidationProblem>> (FleetMigrationRequest request, FleetMigrationStore store,
+        fleet.MapPost("/", async Task<Results<Created<FleetMigrationDto>, Conflict<FleetMigrationDto>, ValidationProblem>> (FleetMigrationRequest request, FleetMigrationStore store,
             CancellationToken cancellationToken) =>
         {
             // The Gateway sends every setting filled in; anything else is not its request.
@@ -22,9 +22,11 @@ public static class FleetMigrationEndpoints
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["request"] = ["every setting must be given"] });
             }
-            var id = await store.CreateAsync(new FleetMigrationPlan(target, request.Selection ?? new FleetSelection(), canaries, batch, perServer, threshold, lockTimeout),
-                cancellationToken);
-            return TypedResults.Created($"/api/fleet/migrations/{id}", await store.GetAsync(id, cancellationToken));
+            var (created, unfinished) = await store.CreateAsync(
+                new FleetMigrationPlan(target, request.Selection ?? new FleetSelection(), canaries, batch, perServer, threshold, lockTimeout), cancellationToken);
+            return created is { } id
+                ? TypedResults.Created($"/api/fleet/migrations/{id}", await store.GetAsync(id, cancellationToken))
+                : TypedResults.Conflict(await store.GetAsync(unfinished!.Value, cancellationToken));
         });
 
         fleet.MapGet("/{id:guid}", async Task<Results<Ok<FleetMigrationDto>, NotFound>> (Guid id, FleetMigrationStore store, CancellationToken cancellationToken) =>
@@ -32,7 +34,7 @@ public static class FleetMigrationEndpoints
 
         MapStateChange(fleet, "pause", [FleetStates.Running], FleetStates.Paused);
         MapStateChange(fleet, "resume", [FleetStates.Paused], FleetStates.Running);
-        MapStateChange(fleet, "abort", [FleetStates.Running, FleetStates.Paused, FleetStates.Stopped], FleetStates.Aborted);
+        MapStateChange(fleet, "abort", FleetStates.Unfinished, FleetStates.Aborted);
 
         fleet.MapPost("/{id:guid}/tenants/{tenantId}/retry", async Task<Results<Ok<FleetMigrationDto>, NotFound, Conflict<FleetMigrationDto>>> (
             Guid id, string tenantId, FleetMigrationStore store, CancellationToken cancellationToken) =>

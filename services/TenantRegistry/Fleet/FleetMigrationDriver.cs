@@ -39,9 +39,8 @@ public sealed class FleetMigrationDriver(FleetMigrationStore store, IBus bus, IO
                     {
                         var endpoint = await bus.GetSendEndpoint(QueueNames.Exchange(WorkerQueues.For<MigrateTenantSchema>(command.DeploymentMode)));
                         await endpoint.Send(command, limit.Token);
-                        if (configuration.GetValue<bool>("FaultInjection:DeliverTwice"))
+                        if (CrashPoints.DeliverTwice(configuration))
                         {
-                            // Fault injection (tests, game days): every command arrives twice, as a redelivery would bring it.
                             await endpoint.Send(command, limit.Token);
                         }
                     }));

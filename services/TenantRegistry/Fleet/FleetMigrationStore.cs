@@ -25,11 +25,28 @@ public sealed partial class FleetMigrationStore(NpgsqlDataSource registry)
     /// <summary>Where a tenant may migrate: served, with no other change of its side under way.</summary>
     static readonly string[] Settled = [TenantStatuses.Active, TenantStatuses.Suspended];
 
-    public async Task<Guid> CreateAsync(FleetMigrationPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new rollout, or — while another is unfinished — none, and that one's id: one rollout at a time, so its limit of
+    /// tenants at once per database server holds for the whole fleet and no two targets race. Two requests at once
+    /// queue on a transaction lock, so the second sees the first.
+    /// </summary>
+    public async Task<(Guid? Created, Guid? Unfinished)> CreateAsync(FleetMigrationPlan plan, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid();
         await using var connection = await registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var one = new NpgsqlCommand(
+            "SELECT pg_advisory_xact_lock(hashtext('fleet_migrations')); SELECT id FROM fleet_migrations WHERE state = ANY(@unfinished) ORDER BY created_at LIMIT 1",
+            connection, transaction))
+        {
+            one.Parameters.AddWithValue("unfinished", FleetStates.Unfinished.ToArray());
+            await using var reader = await one.ExecuteReaderAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return (null, reader.GetGuid(0));
+            }
+        }
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO fleet_migrations (id, target_version, selection, canary_count, batch_size, max_per_server, failure_threshold, lock_timeout_ms, state)
@@ -83,7 +100,7 @@ public sealed partial class FleetMigrationStore(NpgsqlDataSource registry)
             await tenants.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return id;
+        return (id, null);
     }
 
     static NpgsqlParameter TextArray(string name, IReadOnlyList<string>? values) =>

@@ -17,5 +17,8 @@ public static class FleetStates
     /// <summary>Not migratable: its path has no fleet migration yet, or the tenant was removed meanwhile.</summary>
     public const string Skipped = "Skipped";
 
+    /// <summary>A rollout not yet over: it still holds (or may again hold, after a retry) tenants of the fleet's servers.</summary>
+    public static readonly IReadOnlyList<string> Unfinished = [Running, Paused, Stopped];
+
     public static readonly IReadOnlyList<string> TenantStates = [Pending, Migrating, Migrated, Failed, Skipped];
 }

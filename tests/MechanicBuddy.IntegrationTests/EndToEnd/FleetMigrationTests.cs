@@ -169,6 +169,11 @@ public sealed class FleetMigrationTests(ControlPlaneFixture plane)
         Assert.Equal(atPause.Counts["Pending"], later.Counts["Pending"]);
         Assert.True(later.Counts["Pending"] > 0, "the pause came after the whole rollout ran; nothing was left to hold back");
         Assert.Equal(HttpStatusCode.Conflict, (await plane.Client.PostAsync($"{Fleet}/{id}/pause", null)).StatusCode);
+        // One rollout at a time: a second is refused while this one is unfinished, naming it, and nothing is created.
+        var second = await plane.Client.PostAsJsonAsync(Fleet, new { selection = new { tenantIds = tenants } });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains($"{id} (Paused)", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1L, await plane.Registry.ScalarAsync<long>("SELECT count(*) FROM fleet_migrations WHERE state IN ('Running', 'Paused', 'Stopped')"));
 
         Assert.Equal(HttpStatusCode.OK, (await plane.Client.PostAsync($"{Fleet}/{id}/resume", null)).StatusCode);
 

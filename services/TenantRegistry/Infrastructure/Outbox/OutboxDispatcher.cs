@@ -30,7 +30,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IBus bus, ICon
     const int BatchSize = 100;
     static readonly System.Reflection.Assembly Contracts = typeof(ProvisionTenant).Assembly;
 
-    bool DeliverTwice => configuration.GetValue<bool>("FaultInjection:DeliverTwice");
+    bool DeliverTwice => CrashPoints.DeliverTwice(configuration);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
