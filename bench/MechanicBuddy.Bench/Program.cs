@@ -83,17 +83,25 @@ async Task SignUpAsync(int i, string prefix = "Bench Garage")
 Console.WriteLine($"warming up ({warmup} tenants per path)…");
 await Latencies.MeasureAsync("warmup-direct", warmup, concurrency, i => direct.ProvisionAsync($"Warmup Direct {i}", hash, record: false));
 await Latencies.MeasureAsync("warmup-gateway", warmup, concurrency, i => SignUpAsync(-1 - i, "Warmup Garage"));
+// The runtime recompiles hot code (tier 1) in the background once a burst of new code settles: on two cores that
+// costs a core for a second or two, which belongs to the start, not to a round.
+Console.WriteLine($"services idle after {await ProcessCpu.UntilServicesIdleAsync(TimeSpan.FromSeconds(30)):F1} s");
 
 // The paths alternate in rounds so that drift on this small machine (autovacuum, WAL, caches, a busy neighbour)
 // falls on both alike; latencies and wall times are pooled per path.
 var directRounds = new List<Latencies>();
 var gatewayRounds = new List<Latencies>();
+var (directCpu, gatewayCpu) = (new ProcessCpu.Spent(), new ProcessCpu.Spent());
 for (var round = 0; round < rounds; round++)
 {
     var first = round * count / rounds;
     var size = (round + 1) * count / rounds - first;
+    var before = ProcessCpu.Read();
     directRounds.Add(await Latencies.MeasureAsync("direct SQL", size, concurrency, i => direct.ProvisionAsync($"Direct Garage {first + i}", hash)));
+    var between = ProcessCpu.Read();
     gatewayRounds.Add(await Latencies.MeasureAsync("gateway → Active", size, concurrency, i => SignUpAsync(first + i)));
+    directCpu.Add(before, between);
+    gatewayCpu.Add(between, ProcessCpu.Read());
 }
 var directRun = Latencies.Pool(directRounds);
 var gatewayRun = Latencies.Pool(gatewayRounds);
@@ -110,4 +118,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 gateway − 
 Console.WriteLine();
 await StepBreakdown.PrintAsync(server + ";Database=mechanicbuddy_registry", "Bench Garage ");
 direct.PrintStepTimes();
+Console.WriteLine();
+ProcessCpu.Print(directCpu, gatewayCpu, count);
+
 return directRun.Failures + gatewayRun.Failures == 0 ? 0 : 1;

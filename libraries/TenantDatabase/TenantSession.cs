@@ -21,7 +21,7 @@ public sealed class TenantSession : IAsyncDisposable
 
     /// <summary>With the tenant's own login (a CNPG cluster's app owner, whose credentials the control plane is given).</summary>
     public static TenantSession WithOwnLogin(string connectionString, string schema) =>
-        new(NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString), () => ValueTask.CompletedTask);
+        new(TenantLogin.WithBuiltInTypes(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString), () => ValueTask.CompletedTask);
 
     /// <summary>
     /// With a short-lived login (tenant_{id}_mv) that is a member of the tenant's role only, made with a fresh random
@@ -56,7 +56,7 @@ public sealed class TenantSession : IAsyncDisposable
         {
             Username = names.MoverRole, Password = password, SearchPath = names.Schema, MaxPoolSize = 2,
         };
-        var dataSource = NpgsqlDataSource.Create(login.ConnectionString);
+        var dataSource = TenantLogin.WithBuiltInTypes(login.ConnectionString);
         return new TenantSession(dataSource, async () =>
         {
             await dataSource.DisposeAsync();

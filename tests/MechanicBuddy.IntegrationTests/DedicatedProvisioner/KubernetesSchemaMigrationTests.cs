@@ -38,8 +38,9 @@ public sealed class KubernetesSchemaMigrationTests : IAsyncLifetime
         await server.OpenAsync();
         try
         {
-            // The database the chart's bootstrap makes in every tenant cluster.
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {HelmValues.PostgresDatabase}", server);
+            // The database the chart's bootstrap makes in every tenant cluster; owned by the control plane's role like every test
+            // database, so the test cluster's superuser can be dropped and made anew by the next infra start.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {HelmValues.PostgresDatabase} OWNER mechanicbuddy", server);
             await create.ExecuteNonQueryAsync();
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
