@@ -43,15 +43,17 @@ public static class DriftEndpoints
         }
         else
         {
-            for (var offset = 0; ; offset += Page)
+            // By cursor: a tenant signing up meanwhile shifts no page, so none is read twice or skipped.
+            for (string? after = null; ;)
             {
-                var page = await registry.ListAsync(null, Page, offset, cancellationToken);
+                var page = await registry.ListAsync(new TenantListQuery { Limit = Page, After = after }, cancellationToken);
                 if (!page.IsSuccessful || page.Content is null)
                 {
                     return Problems.RegistryUnavailable("The tenant registry did not answer; drift cannot be judged without it.");
                 }
                 tenants.AddRange(page.Content);
-                if (page.Content.Count < Page)
+                after = page.NextCursor();
+                if (after is null)
                 {
                     break;
                 }

@@ -17,11 +17,15 @@ public static class TenantEndpoints
         var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants")
             .AddEndpointFilter<TenantIdFilter>();
 
-        group.MapGet("/", async (string? status, int? limit, int? offset, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
+        group.MapGet("/", async ([AsParameters] TenantListQuery query, HttpResponse http, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
         {
-            var response = await registry.ListAsync(status, limit, offset, cancellationToken);
+            var response = await registry.ListAsync(query, cancellationToken);
             if (response.IsSuccessful)
             {
+                if (response.NextCursor() is { } next)
+                {
+                    http.Headers[TenantListQuery.NextCursorHeader] = next;
+                }
                 return TypedResults.Ok(response.Content);
             }
             // The registry validates paging and filters; pass its problem through unchanged.
@@ -29,7 +33,8 @@ public static class TenantEndpoints
                 ? Results.Content((response.Error as ApiException)?.Content ?? "", "application/problem+json", statusCode: 400)
                 : Problems.RegistryUnavailable($"The tenant registry answered {(int?)response.StatusCode}.");
         })
-            .WithName("ListTenants").WithSummary("Tenants, newest first; filter by status, page with limit/offset.")
+            .WithName("ListTenants")
+            .WithSummary("Tenants, newest first; filter by status, tier, pool, deploymentMode and q (id prefix or part of the company name); page with limit and after (the X-Next-Cursor of the page before).")
             .Produces<List<TenantDto>>().ProducesValidationProblem();
 
         group.MapGet("/{tenantId}", async (string tenantId, ITenantRegistryApi registry, CancellationToken cancellationToken) =>

@@ -7,7 +7,7 @@ namespace MechanicBuddy.Gateway.Clients;
 public interface ITenantRegistryApi
 {
     [Get("/api/tenants")]
-    Task<IApiResponse<List<TenantDto>>> ListAsync(string? status, int? limit, int? offset, CancellationToken cancellationToken);
+    Task<IApiResponse<List<TenantDto>>> ListAsync([Query] TenantListQuery query, CancellationToken cancellationToken);
 
     [Get("/api/tenants/{tenantId}")]
     Task<IApiResponse<TenantDto>> GetAsync(string tenantId, CancellationToken cancellationToken);

@@ -18,26 +18,56 @@ public static class TenantQueryEndpoints
         var tenants = app.MapGroup("/api/tenants").AddEndpointFilter<ServiceKeyFilter<RegistryApiOptions>>();
 
         tenants.MapGet("/", async Task<Results<Ok<IReadOnlyList<TenantDto>>, ValidationProblem>> (
-            TenantQueries queries, string? status, int? limit, int? offset, CancellationToken cancellationToken) =>
+            TenantQueries queries, [AsParameters] TenantListQuery query, HttpResponse response, CancellationToken cancellationToken) =>
         {
             var errors = new Dictionary<string, string[]>();
-            if (status is not null && !KnownStatuses.Contains(status))
+            if (query.Status is { } status && !KnownStatuses.Contains(status))
             {
                 errors["status"] = [$"must be one of {string.Join(", ", KnownStatuses)}"];
             }
-            if (limit is < 1 or > MaxPage)
+            if (query.Tier is { } tier && !SubscriptionTiers.IsKnown(tier))
+            {
+                errors["tier"] = [$"must be one of {string.Join(", ", SubscriptionTiers.All)}"];
+            }
+            if (query.DeploymentMode is { } mode && !DeploymentModes.All.Contains(mode))
+            {
+                errors["deploymentMode"] = [$"must be one of {string.Join(", ", DeploymentModes.All)}"];
+            }
+            if (query.Pool is { Length: 0 or > 63 })
+            {
+                errors["pool"] = ["must be a pool name (1 to 63 characters)"];
+            }
+            if (query.Q is { } q && (string.IsNullOrWhiteSpace(q) || q.Length > 100))
+            {
+                errors["q"] = ["must be 1 to 100 characters"];
+            }
+            if (query.Limit is < 1 or > MaxPage)
             {
                 errors["limit"] = [$"must be between 1 and {MaxPage}"];
             }
-            if (offset is < 0)
+            if (query.Offset is < 0)
             {
                 errors["offset"] = ["must not be negative"];
+            }
+            var after = query.After is { } cursor ? TenantListCursor.TryDecode(cursor) : null;
+            if (query.After is not null && after is null)
+            {
+                errors["after"] = [$"must be the {TenantListQuery.NextCursorHeader} of an earlier page"];
+            }
+            if (query.After is not null && query.Offset is > 0)
+            {
+                errors["offset"] = ["cannot be combined with after: a cursor already says where the page starts"];
             }
             if (errors.Count > 0)
             {
                 return TypedResults.ValidationProblem(errors);
             }
-            var list = await queries.ListAsync(status, limit ?? 100, offset ?? 0, cancellationToken);
+            var (list, next) = await queries.ListAsync(new TenantListFilter(query.Status, query.Tier, query.Pool, query.DeploymentMode, query.Q),
+                query.Limit ?? 100, query.Offset ?? 0, after, cancellationToken);
+            if (next is not null)
+            {
+                response.Headers[TenantListQuery.NextCursorHeader] = next.Encode();
+            }
             return TypedResults.Ok<IReadOnlyList<TenantDto>>(list.Select(TenantMapper.ToDto).ToList());
         });
 
