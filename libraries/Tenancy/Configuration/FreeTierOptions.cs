@@ -40,12 +40,41 @@ public sealed class FreeTierOptions
 
     public List<SharedPoolOptions> Pools { get; set; } = [];
 
-    /// <summary>The configured pools in placement order; a single "default" pool built from the seed's keys when none are listed.</summary>
-    public IReadOnlyList<SharedPoolOptions> EffectivePools() =>
-        Pools.Count > 0
-            ? Pools
-            : [new SharedPoolOptions { Name = "default", PostgresConnectionString = PostgresConnectionString, MaxTenantsPerInstance = MaxTenantsPerInstance }];
+    /// <summary>Servers the control plane creates pools on by itself, as the pools with room run low.</summary>
+    public List<SharedServerOptions> Servers { get; set; } = [];
 
+    /// <summary>How many pools with room the control plane keeps ready: fewer, and it creates the next one.</summary>
+    [Range(1, 100)]
+    public int PoolHeadroom { get; set; } = 1;
+
+    /// <summary>How often the registry checks the headroom and finishes pools a crash left half-prepared (it also checks after signups).</summary>
+    [Range(1, 3600)]
+    public int PoolCheckSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The pools listed in configuration; a single "default" pool built from the seed's keys when none are listed and
+    /// no server grows pools by itself.
+    /// </summary>
+    public IReadOnlyList<SharedPoolOptions> EffectivePools() =>
+        Pools.Count > 0 ? Pools
+        : Servers.Count > 0 && string.IsNullOrWhiteSpace(PostgresConnectionString) ? []
+        : [new SharedPoolOptions { Name = "default", PostgresConnectionString = PostgresConnectionString, MaxTenantsPerInstance = MaxTenantsPerInstance }];
+
+    /// <summary>A configured pool, or one the control plane created on a configured server (named after it).</summary>
     public SharedPoolOptions Pool(string name) =>
-        EffectivePools().FirstOrDefault(p => p.Name == name) ?? throw new InvalidOperationException($"Shared pool '{name}' is not configured");
+        EffectivePools().FirstOrDefault(p => p.Name == name) ?? CreatedPool(name) ?? throw new InvalidOperationException($"Shared pool '{name}' is not configured");
+
+    SharedPoolOptions? CreatedPool(string name)
+    {
+        if (!SharedPoolNames.TryParse(name, out var serverName, out var number)
+            || Servers.FirstOrDefault(s => s.Name == serverName) is not { PostgresConnectionString: { } connectionString })
+        {
+            return null;
+        }
+        return new SharedPoolOptions
+        {
+            Name = name, MaxTenantsPerInstance = MaxTenantsPerInstance,
+            PostgresConnectionString = $"{connectionString.TrimEnd(';')};Database={SharedPoolNames.Database(serverName, number)}",
+        };
+    }
 }

@@ -30,4 +30,11 @@ public interface ITenantRegistryApi
 
     [Post("/api/fleet/migrations/{id}/tenants/{tenantId}/retry")]
     Task<IApiResponse<FleetMigrationDto>> RetryFleetMigrationTenantAsync(Guid id, string tenantId, CancellationToken cancellationToken);
+
+    [Get("/api/pools")]
+    Task<IApiResponse<SharedPoolsReport>> GetPoolsAsync(CancellationToken cancellationToken);
+
+    /// <summary><paramref name="action"/>: drain or undrain.</summary>
+    [Post("/api/pools/{name}/{action}")]
+    Task<IApiResponse<SharedPoolDto>> ChangePoolAsync(string name, string action, CancellationToken cancellationToken);
 }

@@ -99,6 +99,7 @@ public static class GatewayExtensions
         app.MapTierChanges();
         app.MapDrift();
         app.MapFleet();
+        app.MapPools();
         return app;
     }
 

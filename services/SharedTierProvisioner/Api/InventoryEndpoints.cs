@@ -20,7 +20,7 @@ public static class InventoryEndpoints
             CancellationToken cancellationToken) => await TransientRetry.RunAsync(async () =>
         {
             var items = new List<InventoryItem>();
-            foreach (var pool in pools.Names)
+            foreach (var pool in await pools.NamesAsync(cancellationToken))
             {
                 var pieces = await schemas.ListTenantPiecesAsync(pool, cancellationToken);
                 items.AddRange(pieces.Select(p => new InventoryItem { Kind = p.Kind, TenantId = p.TenantId, Location = $"pool {pool}" }));

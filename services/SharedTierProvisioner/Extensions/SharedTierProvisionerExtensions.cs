@@ -49,7 +49,7 @@ public static class SharedTierProvisionerExtensions
         }
         // Lock each pool down before the first signup rather than inside it.
         var schemas = app.Services.GetRequiredService<SharedPoolSchemas>();
-        foreach (var pool in app.Services.GetRequiredService<SharedPools>().Names)
+        foreach (var pool in await app.Services.GetRequiredService<SharedPools>().NamesAsync(app.Lifetime.ApplicationStopping))
         {
             await schemas.PreparePoolAsync(pool, app.Lifetime.ApplicationStopping);
         }

@@ -8,6 +8,7 @@ using MechanicBuddy.TenantRegistry.Fleet;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.Pools;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Npgsql;
 
@@ -27,6 +28,8 @@ public static class TenantRegistryExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<RegistryApiOptions>().Bind(builder.Configuration.GetSection(RegistryApiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>();
+        builder.Services.AddSharedPools();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolKeeper>());
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
@@ -85,6 +88,7 @@ public static class TenantRegistryExtensions
         app.MapServiceDefaults();
         app.MapTenantQueries();
         app.MapFleetMigrations();
+        app.MapPools();
         return app;
     }
 }

@@ -1,11 +1,14 @@
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
 using Microsoft.Extensions.Options;
+using MechanicBuddy.Contracts.Http;
+using MechanicBuddy.TenantRegistry.Pools;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
-public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<ProvisioningOptions> options) : ITenantAdmission
+public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<ProvisioningOptions> options, PoolCatalog catalog, PoolGrowth growth, PoolKeeper keeper)
+    : ITenantAdmission
 {
     /// <summary>Every state but the ended ones is live; spelled as the live-shop index's predicate (0005), so the index answers it.</summary>
     public async Task<string?> FindLiveDuplicateAsync(string tenantId, string companyName, string ownerEmail, CancellationToken cancellationToken)
@@ -45,8 +48,10 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
     }
 
     /// <summary>
-    /// Per pool, under a transaction-scoped advisory lock: count its slots and take one if there is room. The lock makes
-    /// concurrent signups queue for the count, so a pool never takes more than MaxTenantsPerInstance.
+    /// The least-loaded pool with room takes the tenant (<see cref="PlacementOrder"/>); when none has room, the tier
+    /// grows by a pool where a server can take one, and the signup waits for it. Per pool, under a transaction-scoped
+    /// advisory lock, its slots are counted and one is taken if there is room: concurrent signups queue for the count,
+    /// so a pool never takes more than its capacity.
     /// </summary>
     public async Task<string?> ReserveSharedSlotAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -59,37 +64,69 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
                 return held;
             }
         }
-        foreach (var pool in options.Value.FreeTier.EffectivePools())
+        // Each round either places the tenant or adds a pool; a bound keeps a pool that fails to prepare from looping.
+        for (var round = 0; round < 20; round++)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var reserve = new NpgsqlCommand(
-                """
-                SELECT pg_advisory_xact_lock(hashtext('mechanicbuddy:pool:' || @pool));
-                INSERT INTO shared_pool_slots (tenant_id, pool)
-                SELECT @tenant, @pool WHERE (SELECT count(*) FROM shared_pool_slots WHERE pool = @pool) < @capacity
-                ON CONFLICT (tenant_id) DO NOTHING;
-                """, connection, transaction))
+            foreach (var pool in PlacementOrder(await catalog.ListAsync(connection, null, cancellationToken)))
             {
-                reserve.Parameters.AddWithValue("pool", pool.Name);
-                reserve.Parameters.AddWithValue("tenant", tenantId);
-                reserve.Parameters.AddWithValue("capacity", (long)pool.MaxTenantsPerInstance);
-                await reserve.ExecuteNonQueryAsync(cancellationToken);
+                if (await TryTakeSlotAsync(connection, pool, tenantId, cancellationToken) is { } taken)
+                {
+                    if (options.Value.FreeTier.Servers.Count > 0)
+                    {
+                        keeper.Nudge();
+                    }
+                    return taken;
+                }
             }
-            // Read back rather than count inserted rows: the same tenant may have taken its slot meanwhile (one signup
-            // delivered twice at once, or one Idempotency-Key sent concurrently), and that slot is this signup's too.
-            string? held;
-            await using (var slot = new NpgsqlCommand("SELECT pool FROM shared_pool_slots WHERE tenant_id = @tenant", connection, transaction))
+            if (!await growth.EnsureHeadroomAsync(cancellationToken))
             {
-                slot.Parameters.AddWithValue("tenant", tenantId);
-                held = await slot.ExecuteScalarAsync(cancellationToken) as string;
-            }
-            await transaction.CommitAsync(cancellationToken);
-            if (held is not null)
-            {
-                return held;
+                return null;
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Pools with room, least-loaded server first (its share of the capacity of its pools in use), then the least-filled
+    /// pool on it: tenants spread over servers (CPU, connections) and over small databases, since PostgreSQL's cost per
+    /// new schema grows with the schemas already in a database.
+    /// </summary>
+    static IEnumerable<SharedPoolDto> PlacementOrder(IReadOnlyList<SharedPoolDto> pools)
+    {
+        var serverLoad = pools.GroupBy(p => p.Server).ToDictionary(g => g.Key, g => (double)g.Sum(p => p.Tenants) / Math.Max(1, g.Sum(p => p.Capacity)));
+        return pools.Where(PoolCatalog.HasRoom)
+            .OrderBy(p => serverLoad[p.Server])
+            .ThenBy(p => (double)p.Tenants / p.Capacity)
+            .ThenBy(p => p.Name, StringComparer.Ordinal);
+    }
+
+    static async Task<string?> TryTakeSlotAsync(NpgsqlConnection connection, SharedPoolDto pool, string tenantId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var reserve = new NpgsqlCommand(
+            """
+            SELECT pg_advisory_xact_lock(hashtext('mechanicbuddy:pool:' || @pool));
+            INSERT INTO shared_pool_slots (tenant_id, pool)
+            SELECT @tenant, @pool WHERE (SELECT count(*) FROM shared_pool_slots WHERE pool = @pool) < @capacity
+              AND NOT EXISTS (SELECT 1 FROM shared_pools WHERE name = @pool AND (draining OR state <> 'Ready'))
+            ON CONFLICT (tenant_id) DO NOTHING;
+            """, connection, transaction))
+        {
+            reserve.Parameters.AddWithValue("pool", pool.Name);
+            reserve.Parameters.AddWithValue("tenant", tenantId);
+            reserve.Parameters.AddWithValue("capacity", (long)pool.Capacity);
+            await reserve.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Read back rather than count inserted rows: the same tenant may have taken its slot meanwhile (one signup
+        // delivered twice at once, or one Idempotency-Key sent concurrently), and that slot is this signup's too.
+        string? held;
+        await using (var slot = new NpgsqlCommand("SELECT pool FROM shared_pool_slots WHERE tenant_id = @tenant", connection, transaction))
+        {
+            slot.Parameters.AddWithValue("tenant", tenantId);
+            held = await slot.ExecuteScalarAsync(cancellationToken) as string;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return held;
     }
 
     public async Task ReleaseSharedSlotAsync(string tenantId, CancellationToken cancellationToken)

@@ -25,9 +25,14 @@ public sealed class SharedPoolFixture : IAsyncLifetime
         Echo = await EchoBackend.StartAsync();
     }
 
-    public ServiceProvider Services(string? failAfterStep = null, string? hangAtStep = null, int stepTimeoutSeconds = 60)
+    public ServiceProvider Services(string? failAfterStep = null, string? hangAtStep = null, int stepTimeoutSeconds = 60,
+        IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = SharedTierSettings.For(BaseDomain, Pool.ConnectionString, Echo.Url, SecretsDirectory);
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
         settings["FaultInjection:FailAfterStep"] = failAfterStep;
         settings["FaultInjection:HangAtStep"] = hangAtStep;
         settings["Steps:TimeoutSeconds"] = stepTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

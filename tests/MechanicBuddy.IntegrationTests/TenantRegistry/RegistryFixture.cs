@@ -5,6 +5,7 @@ using MechanicBuddy.Tenancy.Configuration;
 using MechanicBuddy.TenantRegistry.Infrastructure;
 using MechanicBuddy.TenantRegistry.Infrastructure.Outbox;
 using MechanicBuddy.TenantRegistry.Infrastructure.Sagas;
+using MechanicBuddy.TenantRegistry.Pools;
 using MechanicBuddy.TenantRegistry.StateMachines;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,6 +36,7 @@ public static class RegistryHarness
             .AddSingleton(TimeProvider.System)
             .AddSingleton(Options.Create(options))
             .AddSingleton<ITenantAdmission, NpgsqlTenantAdmission>()
+            .AddSharedPools()
             .AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>()
             .AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>()
             .AddSingleton<CrashPoints>()

@@ -70,9 +70,12 @@ public sealed class SharedPoolSchemas(SharedPools pools, IOptions<ProvisioningOp
     {
         var freeTier = options.Value.FreeTier;
         var server = ServerOf(pools.ConnectionString(pool));
+        // Every pool the server may come to hold: the configured ones on it and all the pools a grown server may get.
         var promised = freeTier.EffectivePools()
             .Where(p => p.PostgresConnectionString is not null && ServerOf(p.PostgresConnectionString) == server)
-            .Sum(p => (long)p.MaxTenantsPerInstance * freeTier.TenantConnectionLimit);
+            .Sum(p => (long)p.MaxTenantsPerInstance * freeTier.TenantConnectionLimit)
+            + freeTier.Servers.Where(s => s.PostgresConnectionString is not null && ServerOf(s.PostgresConnectionString) == server)
+                .Sum(s => (long)s.MaxPools * freeTier.MaxTenantsPerInstance * freeTier.TenantConnectionLimit);
         await using var command = new NpgsqlCommand("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'", connection, transaction);
         var available = (int)(await command.ExecuteScalarAsync(cancellationToken))! - freeTier.ControlPlaneConnectionReserve;
         if (promised <= available)
