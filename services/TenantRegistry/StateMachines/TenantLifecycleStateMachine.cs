@@ -270,7 +270,7 @@ public sealed partial class TenantLifecycleStateMachine : MassTransitStateMachin
         saga.Pool = await admission.ReserveSharedSlotAsync(saga.TenantId, context.CancellationToken);
         if (saga.Pool is null)
         {
-            Reject(saga, "capacity", "every shared pool is full; add a pool (Provisioning:FreeTier:Pools) or raise MaxTenantsPerInstance");
+            Reject(saga, "capacity", "every shared pool is full or draining, and no server can take another pool; add a server (Provisioning:FreeTier:Servers) or raise its MaxPools (GET /api/pools shows occupancy)");
         }
     }
 
