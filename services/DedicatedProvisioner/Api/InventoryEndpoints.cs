@@ -14,7 +14,7 @@ public static class InventoryEndpoints
 {
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/internal/inventory", async (IServiceProvider services, IOptions<DedicatedPlatformOptions> platform, IOptions<KubernetesOptions> kubernetes,
+        app.MapGet("/internal/inventory", async (string? versions, IServiceProvider services, IOptions<DedicatedPlatformOptions> platform, IOptions<KubernetesOptions> kubernetes,
             ILoggerFactory loggers, CancellationToken cancellationToken) =>
         {
             var items = new List<InventoryItem>();
@@ -52,7 +52,7 @@ public static class InventoryEndpoints
             }
             items.AddRange(await DedicatedShopVersions.ReadAsync(services.GetRequiredService<IDedicatedPlatform>(),
                 services.GetRequiredService<MechanicBuddy.Provisioning.Steps.ProvisioningInbox>(), services.GetRequiredService<ShopSchemaMigrator>(),
-                reachable, loggers.CreateLogger(typeof(DedicatedShopVersions)), cancellationToken));
+                reachable.Where(id => InventoryItem.WantsVersion(versions, id)).ToList(), loggers.CreateLogger(typeof(DedicatedShopVersions)), cancellationToken));
             items.AddRange(secrets.ListTenants().Select(id => new InventoryItem { Kind = "secret", TenantId = id, Location = "secret store" }));
             return new Inventory { Source = "dedicated-provisioner", DeploymentMode = DeploymentModes.Dedicated, Items = items };
         }).AddEndpointFilter<ServiceKeyFilter<InventoryApiOptions>>();

@@ -15,21 +15,22 @@ public static class DriftEndpoints
     {
         var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Drift")
             .AddEndpointFilter<TenantIdFilter>();
-        group.MapGet("/drift", (ITenantRegistryApi registry, InventorySources sources, TimeProvider clock, CancellationToken cancellationToken) =>
-                CheckAsync(null, registry, sources, clock, cancellationToken))
+        group.MapGet("/drift", (bool? versions, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock, CancellationToken cancellationToken) =>
+                CheckAsync(null, versions == true ? "*" : null, registry, sources, clock, cancellationToken))
             .WithName("CheckDrift")
-            .WithSummary("Compare every tenant in the registry with the real infrastructure; list missing pieces and orphans.")
+            .WithSummary("Compare every tenant in the registry with the real infrastructure; list missing pieces and orphans. " +
+                "versions=true also compares every shop's schema version with its record (a login into each shop: slower).")
             .Produces<DriftReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/tenants/{tenantId}/drift", (string tenantId, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
                 CancellationToken cancellationToken) =>
-                CheckAsync(tenantId, registry, sources, clock, cancellationToken))
+                CheckAsync(tenantId, tenantId, registry, sources, clock, cancellationToken))
             .WithName("CheckTenantDrift")
             .WithSummary("Compare one tenant's registry record with the real infrastructure.")
             .Produces<DriftReport>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    static async Task<IResult> CheckAsync(string? tenantId, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
+    static async Task<IResult> CheckAsync(string? tenantId, string? versionsOf, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var tenants = new List<TenantDto>();
@@ -59,7 +60,7 @@ public static class DriftEndpoints
                 }
             }
         }
-        var (inventories, unreachable) = await sources.CollectAsync(cancellationToken);
+        var (inventories, unreachable) = await sources.CollectAsync(versionsOf, cancellationToken);
         var report = DriftCheck.Compute(tenants, inventories, unreachable, clock.GetUtcNow(), tenantId);
         if (tenantId is not null && tenants.Count == 0 && report.Orphaned.Count == 0)
         {

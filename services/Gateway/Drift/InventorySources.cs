@@ -10,8 +10,11 @@ public sealed class InventorySources(IHttpClientFactory clients, IConfiguration 
     public static readonly string[] Workers = ["SharedTierProvisioner", "DedicatedProvisioner"];
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<(IReadOnlyList<Inventory> Inventories, IReadOnlyList<string> Unreachable)> CollectAsync(CancellationToken cancellationToken)
+    /// <param name="versionsOf">Whose shop-schema versions the workers read (each a login into the shop): "*" for every
+    /// shop, one tenant's id, or null for none.</param>
+    public async Task<(IReadOnlyList<Inventory> Inventories, IReadOnlyList<string> Unreachable)> CollectAsync(string? versionsOf, CancellationToken cancellationToken)
     {
+        var query = versionsOf is null ? "" : $"?versions={Uri.EscapeDataString(versionsOf)}";
         var results = await Task.WhenAll(Workers.Select(async worker =>
         {
             var baseUrl = configuration[$"Services:{worker}:BaseUrl"];
@@ -22,7 +25,7 @@ public sealed class InventorySources(IHttpClientFactory clients, IConfiguration 
             try
             {
                 var client = clients.CreateClient(nameof(InventorySources));
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl), "/internal/inventory"));
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl), "/internal/inventory" + query));
                 request.Headers.Add("X-Service-Key", configuration[$"Services:{worker}:ApiKey"] ?? "");
                 using var response = await client.SendAsync(request, cancellationToken);
                 response.EnsureSuccessStatusCode();

@@ -16,7 +16,7 @@ public static class InventoryEndpoints
 {
     public static IEndpointRouteBuilder MapInventory(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/internal/inventory", async (SharedPools pools, SharedPoolSchemas schemas, ITenantRouteDriver routes, ITenantSecretStore secrets,
+        app.MapGet("/internal/inventory", async (string? versions, SharedPools pools, SharedPoolSchemas schemas, ITenantRouteDriver routes, ITenantSecretStore secrets,
             CancellationToken cancellationToken) => await TransientRetry.RunAsync(async () =>
         {
             var items = new List<InventoryItem>();
@@ -25,7 +25,7 @@ public static class InventoryEndpoints
                 var pieces = await schemas.ListTenantPiecesAsync(pool, cancellationToken);
                 items.AddRange(pieces.Select(p => new InventoryItem { Kind = p.Kind, TenantId = p.TenantId, Location = $"pool {pool}" }));
                 items.AddRange(await ShopVersions.ReadAsync(pools.ConnectionString(pool), pool,
-                    pieces.Where(p => p.Kind == "schema").Select(p => p.TenantId).ToList(), secrets, cancellationToken));
+                    pieces.Where(p => p.Kind == "schema" && InventoryItem.WantsVersion(versions, p.TenantId)).Select(p => p.TenantId).ToList(), secrets, cancellationToken));
             }
             items.AddRange((await routes.ListRoutedTenantsAsync(cancellationToken)).Select(id => new InventoryItem { Kind = "route", TenantId = id, Location = "edge" }));
             items.AddRange(secrets.ListTenants().Select(id => new InventoryItem { Kind = "secret", TenantId = id, Location = "secret store" }));
