@@ -7,6 +7,8 @@
 #   bench/run.sh --mode=tier [--rows=100000] [--rounds=2]              whole tier changes (free → professional → free), per phase
 #   bench/run.sh --mode=fleet [--tenants=1000] [--instances=20] [--pool-count=4] [--per-server=4] [--baseline=200]
 #                                                                    a schema rollout against direct loops, tenants/s and lock time
+#   bench/run.sh --mode=scale [--tenants=10000] [--concurrency=8] [--block=1000] [--per-pool=500]
+#                                                                    signups onto pools that grow, drift and list times per block
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \
@@ -18,7 +20,16 @@ export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PO
 "$root/scripts/services.sh" stop 2>/dev/null || true
 "$root/scripts/infra.sh" stop 2>/dev/null || true
 rm -rf "$MB_VAR"
+scale=$(printf '%s\n' "$@" | grep -qx -- '--mode=scale' && echo 1 || true)
+# --mode=scale: the registry creates pool databases itself, as a superuser login of the server lets it.
+if [ -n "$scale" ]; then export MB_TEST_SUPERUSER=1; fi
 "$root/scripts/infra.sh" start
+if [ -n "$scale" ]; then
+  per_pool=$(printf '%s\n' "$@" | sed -n 's/^--per-pool=//p' | tail -1)
+  export Provisioning__FreeTier__MaxTenantsPerInstance=${per_pool:-500} Provisioning__FreeTier__Servers__0__Name=bench Provisioning__FreeTier__Servers__0__MaxPools=100 \
+    "Provisioning__FreeTier__Servers__0__PostgresConnectionString=Host=127.0.0.1;Port=55434;Database=mechanicbuddy_registry;Username=mechanicbuddy;Password=$(cat "$MB_VAR/secrets.d/db-password")" \
+    "Provisioning__FreeTier__Servers__0__AdminConnectionString=Host=127.0.0.1;Port=55434;Database=postgres;Username=mechanicbuddy_test_admin;Password=$(cat "$MB_VAR/secrets.d/test-superuser-password")"
+fi
 # The direct baseline's pool, prepared like every pool database (by the superuser, see pool-database.sql).
 direct_database=bench_direct_$(date +%H%M%S)
 "$root/scripts/infra.sh" prepare-pool "$direct_database"

@@ -46,6 +46,14 @@ if (Setting("mode", "free") == "fleet")
         int.Parse(Setting("baseline", "200"), CultureInfo.InvariantCulture), server, Setting("var", ""), Setting("direct-database", "")));
     return 0;
 }
+if (Setting("mode", "free") == "scale")
+{
+    using var scaleHttp = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(300) };
+    scaleHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    await ScaleBench.RunAsync(scaleHttp, int.Parse(Setting("tenants", "10000"), CultureInfo.InvariantCulture),
+        int.Parse(Setting("concurrency", "8"), CultureInfo.InvariantCulture), int.Parse(Setting("block", "1000"), CultureInfo.InvariantCulture));
+    return 0;
+}
 if (Setting("mode", "free") == "copy")
 {
     await CopyBench.RunAsync(server, int.Parse(Setting("rows", "100000"), CultureInfo.InvariantCulture), int.Parse(Setting("rounds", "3"), CultureInfo.InvariantCulture));
