@@ -5,10 +5,8 @@
 #   bench/run.sh --mode=dedicated [--tenants=10] [--concurrency=1]     dedicated tenants on the single-host platform
 #   bench/run.sh --mode=copy [--rows=100000] [--rounds=3]              tier-change data move: copy and verify, per 10,000 rows
 #   bench/run.sh --mode=tier [--rows=100000] [--rounds=2]              whole tier changes (free → professional → free), per phase
-#   bench/run.sh --mode=fleet [--tenants=1000] [--instances=20] [--pool-count=4] [--per-server=4] [--baseline=200]
-#                                                                    a schema rollout against direct loops, tenants/s and lock time
-#   bench/run.sh --mode=scale [--tenants=10000] [--concurrency=8] [--block=1000] [--per-pool=500]
-#                                                                    signups onto pools that grow, drift and list times per block
+#   bench/run.sh --mode=fleet [--tenants=1000] [--instances=20] [--pool-count=4] [--per-server=4] [--baseline=200]   a schema rollout
+#   bench/run.sh --mode=scale [--tenants=10000] [--concurrency=8] [--block=1000] [--per-pool=500]   signups onto pools that grow
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export MB_VAR=$root/var/bench MB_PG_PORT=55434 MB_AMQP_PORT=5674 MB_RABBIT_UI_PORT=15674 MB_NGINX_PORT=8482 MB_RABBIT_NODE=mechanicbuddy-bench \
