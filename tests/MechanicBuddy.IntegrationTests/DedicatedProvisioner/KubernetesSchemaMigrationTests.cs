@@ -4,6 +4,7 @@ using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Consumers;
 using MechanicBuddy.DedicatedProvisioner.Extensions;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
 using MechanicBuddy.Tenancy.Configuration;
@@ -12,6 +13,7 @@ using MechanicBuddy.UnitTests.DedicatedProvisioner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using static MechanicBuddy.UnitTests.DedicatedProvisioner.KubernetesObjects;
 
@@ -89,10 +91,13 @@ public sealed class KubernetesSchemaMigrationTests : IAsyncLifetime
         return (tenantId, ns, shop);
     }
 
-    async Task<ServiceProvider> WorkerAsync()
+    async Task<ServiceProvider> WorkerAsync(FakeHelm? helm = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Kubernetes:HelmPath"] = helm?.Executable ?? "helm",
+            ["Kubernetes:ChartPath"] = Path.Combine(KubernetesPlatformTests.RepositoryRoot(), "k8s", "charts", "mechanicbuddy-tenant"),
+            ["Kubernetes:ReadyTimeoutSeconds"] = "5",
             ["Provisioning:BaseDomain"] = "mechanicbuddy.app",
             ["Dedicated:Platform"] = "kubernetes",
             ["Kubernetes:Host"] = _api.Url.ToString().TrimEnd('/'),
@@ -159,5 +164,25 @@ public sealed class KubernetesSchemaMigrationTests : IAsyncLifetime
         Assert.Contains("not labelled for tenant", failed.Error, StringComparison.Ordinal);
         Assert.Equal(EarlierRelease.Version, new ShopSchemaMigrator(NullLogger<ShopSchemaMigrator>.Instance).VersionOf(shop, new TenantNames(tenantId).Schema));
         Assert.DoesNotContain(_api.Requests, r => r.Contains("/secrets/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_kubernetes_signup_records_the_version_the_releases_api_migrated_its_cluster_to()
+    {
+        var (tenantId, ns, shop) = await ClusterAtEarlierReleaseAsync();
+        await using var _ = shop;
+        using var helm = new FakeHelm();
+        await using var worker = await WorkerAsync(helm);
+        var plan = DedicatedTenantPlan.For(new BuildTenantSide
+        {
+            Side = TenantSideRoles.Current, DeploymentMode = DeploymentModes.Dedicated, CorrelationId = TenantNames.CorrelationIdFor(tenantId), TenantId = tenantId,
+            CompanyName = "Kube Motors", SubscriptionTier = "professional", OwnerEmail = "owner@kube.example", AdminPasswordHash = "PBKDF2$SHA256$10000$c2FsdA==$aGFzaA==",
+        }, worker.GetRequiredService<IOptions<ProvisioningOptions>>().Value);
+        ReleaseObjects(_api, plan);
+
+        var outcome = await worker.GetRequiredService<IDedicatedPlatform>().ProvisionAsync(plan, _ => Task.CompletedTask, CancellationToken.None);
+
+        var done = Assert.IsType<DedicatedProvisioningOutcome.Succeeded>(outcome);
+        Assert.Equal(EarlierRelease.Version, done.SchemaVersion);
     }
 }

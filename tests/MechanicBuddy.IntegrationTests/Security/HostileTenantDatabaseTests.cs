@@ -273,7 +273,12 @@ public sealed class HostileTenantDatabaseTests
             Assert.EndsWith("_tenants", group, StringComparison.Ordinal);
         }
 
-        // Neither the registry's database nor the maintenance database lets a tenant in.
+        // Neither the registry's database nor the maintenance database lets a tenant in. The role's connection limit is
+        // checked before the database's CONNECT right, so the sessions of the tenant's setup must have ended first.
+        for (var wait = 0; wait < 50 && await db.Pool().ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE usename = @role", ("role", names.Role)) > 1; wait++)
+        {
+            await Task.Delay(100);
+        }
         foreach (var database in new[] { "mechanicbuddy_registry", "postgres", "template1" })
         {
             await using var elsewhere = new NpgsqlConnection(TestEnvironment.ConnectionString(database, names.Role, password));

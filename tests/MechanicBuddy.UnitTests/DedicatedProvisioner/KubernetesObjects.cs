@@ -1,5 +1,6 @@
 using System.Text;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
+using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using System.Text.Json.Nodes;
 
 namespace MechanicBuddy.UnitTests.DedicatedProvisioner;
@@ -111,4 +112,16 @@ public static class KubernetesObjects
             ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(password)),
         },
     };
+
+    /// <summary>What the chart's templates would have made once the release is installed.</summary>
+    public static void ReleaseObjects(FakeKubernetesApi api, DedicatedTenantPlan plan, bool clusterReady = true, int apiReady = 2, int webReady = 2,
+        bool certificateReady = true)
+    {
+        var ns = plan.Names.DedicatedNamespace;
+        api.Put("clusters", ns, Cluster(1, clusterReady ? 1 : 0, clusterReady));
+        api.Put("deployments", ns, Deployment("api", 2, apiReady));
+        api.Put("deployments", ns, Deployment("web", 2, webReady));
+        api.Put("ingresses", ns, Ingress([.. plan.Hostnames]));
+        api.Put("certificates", ns, Certificate(certificateReady, certificateReady ? "Certificate is up to date and has not expired" : "Issuing certificate as Secret does not exist"));
+    }
 }

@@ -1,5 +1,6 @@
 using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Extensions;
+using MechanicBuddy.DedicatedProvisioner.Infrastructure.Kubernetes;
 using MechanicBuddy.DedicatedProvisioner.Provisioning;
 using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.Tenancy;
@@ -72,15 +73,8 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
     }
 
     /// <summary>What the chart's templates would have made once the release is installed.</summary>
-    void ReleaseObjects(DedicatedTenantPlan plan, bool clusterReady = true, int apiReady = 2, int webReady = 2, bool certificateReady = true)
-    {
-        var ns = plan.Names.DedicatedNamespace;
-        _api.Put("clusters", ns, Cluster(1, clusterReady ? 1 : 0, clusterReady));
-        _api.Put("deployments", ns, Deployment("api", 2, apiReady));
-        _api.Put("deployments", ns, Deployment("web", 2, webReady));
-        _api.Put("ingresses", ns, Ingress([.. plan.Hostnames]));
-        _api.Put("certificates", ns, Certificate(certificateReady, certificateReady ? "Certificate is up to date and has not expired" : "Issuing certificate as Secret does not exist"));
-    }
+    void ReleaseObjects(DedicatedTenantPlan plan, bool clusterReady = true, int apiReady = 2, int webReady = 2, bool certificateReady = true) =>
+        KubernetesObjects.ReleaseObjects(_api, plan, clusterReady, apiReady, webReady, certificateReady);
 
     static async Task<(DedicatedProvisioningOutcome Outcome, List<ProvisioningProgress> Progress)> RunAsync(IDedicatedPlatform platform, DedicatedTenantPlan plan)
     {
@@ -154,8 +148,11 @@ public sealed partial class KubernetesPlatformTests : IAsyncLifetime
         Assert.Contains("resourceVersion=", requests[expected.Length], StringComparison.Ordinal);
         Assert.Contains($"GET /apis/apps/v1/namespaces/{ns}/deployments?fieldSelector=metadata.name%3Dapi&watch=false", requests);
         Assert.Contains($"GET /apis/apps/v1/namespaces/{ns}/deployments?fieldSelector=metadata.name%3Dweb&watch=false", requests);
-        Assert.Equal($"GET /apis/networking.k8s.io/v1/namespaces/{ns}/ingresses/tenant", requests[^2]);
-        Assert.Equal($"GET /apis/cert-manager.io/v1/namespaces/{ns}/certificates/tenant-tls", requests[^1]);
+        Assert.Equal($"GET /apis/networking.k8s.io/v1/namespaces/{ns}/ingresses/tenant", requests[^4]);
+        Assert.Equal($"GET /apis/cert-manager.io/v1/namespaces/{ns}/certificates/tenant-tls", requests[^3]);
+        // Then the schema version the release's API migrated to, through the cluster's owner login (no secret here: not read).
+        Assert.Equal([$"GET /api/v1/namespaces/{ns}", $"GET /api/v1/namespaces/{ns}/secrets/{HelmValues.PostgresAppSecret}"], requests[^2..]);
+        Assert.Null(done.SchemaVersion);
 
         // Namespace labels, quota from the tier, default-deny network policy.
         var bodies = _api.Bodies.ToList();

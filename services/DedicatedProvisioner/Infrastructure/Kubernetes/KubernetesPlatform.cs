@@ -31,6 +31,7 @@ public sealed partial class KubernetesPlatform(
     StepRunner steps,
     IOptions<KubernetesOptions> options,
     IOptions<ProvisioningOptions> provisioning,
+    ShopSchemaMigrator migrator,
     ILogger<KubernetesPlatform> logger) : IDedicatedPlatform
 {
     public string Name => DedicatedPlatforms.Kubernetes;
@@ -90,7 +91,7 @@ public sealed partial class KubernetesPlatform(
             {
                 warnings.Add($"{ConfigureIngress}: {routed.CertificateState}");
             }
-            return new DedicatedProvisioningOutcome.Succeeded(release, warnings);
+            return new DedicatedProvisioningOutcome.Succeeded(release, warnings, await SchemaVersionAsync(names.TenantId, ns, cancellationToken));
         }
         catch (StepFailedException failure) when (!failure.IsCancellation(cancellationToken))
         {
@@ -211,6 +212,32 @@ public sealed partial class KubernetesPlatform(
         var superuser = await LoginAsync(ns, HelmValues.PostgresSuperuserSecret, host, cancellationToken);
         return new TenantDatabaseAccess(superuser.ConnectionString, names.Schema, owner.Username, $"CloudNativePG service {host}",
             (_, _) => Task.FromResult(TenantSession.WithOwnLogin(owner.ConnectionString, names.Schema)));
+    }
+
+    /// <summary>
+    /// The shop schema version the release's API migrated the cluster to (it runs the shop's migrations at its start,
+    /// so by its readiness they are done), read from the journal with the owner's login, the way a rollout reaches the
+    /// cluster. Null when it cannot be read (the record then gets its version from the first rollout).
+    /// </summary>
+    async Task<int?> SchemaVersionAsync(string tenantId, string ns, CancellationToken cancellationToken)
+    {
+        // A signup does not wait long for a figure it can do without.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await using var database = await OpenDatabaseAsync(tenantId, ns, limit.Token);
+            await using var session = await database.OpenTenantAsync(limit.Token);
+            // DbUp reads the journal synchronously: off the small thread pool.
+            var version = await Task.Factory.StartNew(() => migrator.VersionOf(session.DataSource, database.Schema), limit.Token,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return version > 0 ? version : null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogInformation("Schema version of {TenantId} not read after its signup: {Error}", tenantId, ex.Message);
+            return null;
+        }
     }
 
     async Task<(string Username, string ConnectionString)> LoginAsync(string ns, string secretName, string host, CancellationToken cancellationToken)
