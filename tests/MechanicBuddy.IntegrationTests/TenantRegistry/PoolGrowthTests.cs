@@ -67,9 +67,11 @@ public sealed class PoolGrowthTests : IAsyncLifetime
         AdminConnectionString = admin ?? TestEnvironment.SuperuserConnectionString("mechanicbuddy_registry"),
     };
 
-    ServiceProvider Registry(int perPool, params SharedServerOptions[] servers)
+    ServiceProvider Registry(int perPool, params SharedServerOptions[] servers) => Registry(perPool, headroom: 1, servers);
+
+    ServiceProvider Registry(int perPool, int headroom, params SharedServerOptions[] servers)
     {
-        var options = new ProvisioningOptions { FreeTier = new FreeTierOptions { MaxTenantsPerInstance = perPool, PoolHeadroom = 1, Servers = [.. servers] } };
+        var options = new ProvisioningOptions { FreeTier = new FreeTierOptions { MaxTenantsPerInstance = perPool, PoolHeadroom = headroom, Servers = [.. servers] } };
         return new ServiceCollection()
             .AddLogging()
             .AddSingleton(NpgsqlDataSource.Create(_registry.ConnectionString))
@@ -194,5 +196,27 @@ public sealed class PoolGrowthTests : IAsyncLifetime
         {
             await shared.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Tenants_go_to_the_least_loaded_server_and_the_headroom_keeps_pools_ready_on_both()
+    {
+        var (first, second) = (NewServer(), NewServer());
+        (first, second) = string.CompareOrdinal(first, second) < 0 ? (first, second) : (second, first);
+        await using var registry = Registry(perPool: 4, headroom: 2, Server(first, maxPools: 3), Server(second, maxPools: 3));
+        var admission = registry.GetRequiredService<ITenantAdmission>();
+
+        var placed = new List<string?>();
+        foreach (var tenant in Tenants(4))
+        {
+            placed.Add(await admission.ReserveSharedSlotAsync(tenant, CancellationToken.None));
+        }
+
+        // Two pools made ready at once (one per server: the second pool goes where fewer are), then the tenants alternate
+        // between the servers, each to the one with the smaller share of its capacity in use.
+        var (a, b) = (SharedPoolNames.Pool(first, 1), SharedPoolNames.Pool(second, 1));
+        Assert.Equal([a, b, a, b], placed);
+        var report = await registry.GetRequiredService<PoolCatalog>().ReportAsync(CancellationToken.None);
+        Assert.Equal([(first, 1, 2), (second, 1, 2)], report.Servers.Select(s => (s.Name, s.Pools, s.Tenants)));
     }
 }
