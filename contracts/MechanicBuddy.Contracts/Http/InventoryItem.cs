@@ -14,15 +14,15 @@ public record InventoryItem
     public const string SchemaVersionKind = "schema-version";
 
     /// <summary>
-    /// Where a <see cref="SchemaVersionKind"/> fact is reported: a shared shop's pool, or the tenant's own database. A
-    /// tenant in a tier change's grace period has both; the check compares the side its record says it is on.
-    /// </summary>
-    /// <summary>
     /// Whether an inventory reads this shop's version: <c>?versions=*</c> every shop's, <c>?versions=ID</c> that one's,
     /// none without it (each read is a login into the shop, too slow to do for 10,000 on every check).
     /// </summary>
     public static bool WantsVersion(string? versions, string tenantId) => versions == "*" || versions == tenantId;
 
+    /// <summary>
+    /// Where a <see cref="SchemaVersionKind"/> fact is reported: a shared shop's pool, or the tenant's own database. A
+    /// tenant in a tier change's grace period has both; the check compares the side its record says it is on.
+    /// </summary>
     public static string VersionLocation(string? deploymentMode, string? pool) => deploymentMode == "shared" ? $"pool {pool}" : "own database";
 }
 

@@ -64,17 +64,16 @@ public sealed class FreeTierOptions
     public SharedPoolOptions Pool(string name) =>
         EffectivePools().FirstOrDefault(p => p.Name == name) ?? CreatedPool(name) ?? throw new InvalidOperationException($"Shared pool '{name}' is not configured");
 
-    SharedPoolOptions? CreatedPool(string name)
-    {
-        if (!SharedPoolNames.TryParse(name, out var serverName, out var number)
-            || Servers.FirstOrDefault(s => s.Name == serverName) is not { PostgresConnectionString: { } connectionString })
-        {
-            return null;
-        }
-        return new SharedPoolOptions
-        {
-            Name = name, MaxTenantsPerInstance = MaxTenantsPerInstance,
-            PostgresConnectionString = $"{connectionString.TrimEnd(';')};Database={SharedPoolNames.Database(serverName, number)}",
-        };
-    }
+    /// <summary>The configured server a created pool belongs to (by its name), and the pool's number on it.</summary>
+    public SharedServerOptions? ServerOfCreatedPool(string pool, out int number) =>
+        SharedPoolNames.TryParse(pool, out var serverName, out number) ? Servers.FirstOrDefault(s => s.Name == serverName) : null;
+
+    SharedPoolOptions? CreatedPool(string name) =>
+        ServerOfCreatedPool(name, out var number) is { PostgresConnectionString: { } connectionString } server
+            ? new SharedPoolOptions
+            {
+                Name = name, MaxTenantsPerInstance = MaxTenantsPerInstance,
+                PostgresConnectionString = $"{connectionString.TrimEnd(';')};Database={SharedPoolNames.Database(server.Name, number)}",
+            }
+            : null;
 }

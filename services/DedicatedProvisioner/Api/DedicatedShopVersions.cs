@@ -31,10 +31,7 @@ public static class DedicatedShopVersions
             try
             {
                 await using var database = await platform.OpenDatabaseAsync(tenantId, ns: null, token);
-                await using var session = await database.OpenTenantAsync(token);
-                // DbUp reads the journal synchronously: off the small thread pool.
-                var version = await Task.Factory.StartNew(() => migrator.VersionOf(session.DataSource, database.Schema), token,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                var version = await database.ReadShopVersionAsync(migrator, token);
                 items.Add(new InventoryItem
                 {
                     Kind = InventoryItem.SchemaVersionKind, TenantId = tenantId, Location = InventoryItem.VersionLocation(DeploymentModes.Dedicated, pool: null),

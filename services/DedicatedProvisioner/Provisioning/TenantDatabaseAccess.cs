@@ -19,5 +19,14 @@ public sealed class TenantDatabaseAccess(string adminConnectionString, string sc
 
     public Task<TenantSession> OpenTenantAsync(CancellationToken cancellationToken) => openTenant(Admin, cancellationToken);
 
+    /// <summary>The shop schema version its journal holds, read with the tenant's rights (what the tenant attached to it runs as the tenant).</summary>
+    public async Task<int> ReadShopVersionAsync(ShopSchemaMigrator migrator, CancellationToken cancellationToken)
+    {
+        await using var session = await OpenTenantAsync(cancellationToken);
+        // DbUp reads the journal synchronously: off the small thread pool.
+        return await Task.Factory.StartNew(() => migrator.VersionOf(session.DataSource, Schema), cancellationToken, TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
     public ValueTask DisposeAsync() => Admin.DisposeAsync();
 }

@@ -1,13 +1,11 @@
 using MechanicBuddy.Tenancy;
-using MechanicBuddy.Tenancy.Configuration;
-using Microsoft.Extensions.Options;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.TenantRegistry.Pools;
 using Npgsql;
 
 namespace MechanicBuddy.TenantRegistry.Infrastructure;
 
-public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<ProvisioningOptions> options, PoolCatalog catalog, PoolGrowth growth, PoolKeeper keeper)
+public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, PoolCatalog catalog, PoolGrowth growth, PoolKeeper keeper)
     : ITenantAdmission
 {
     /// <summary>Every state but the ended ones is live; spelled as the live-shop index's predicate (0005), so the index answers it.</summary>
@@ -71,10 +69,7 @@ public sealed class NpgsqlTenantAdmission(NpgsqlDataSource registry, IOptions<Pr
             {
                 if (await TryTakeSlotAsync(connection, pool, tenantId, cancellationToken) is { } taken)
                 {
-                    if (options.Value.FreeTier.Servers.Count > 0)
-                    {
-                        keeper.Nudge();
-                    }
+                    keeper.Nudge();
                     return taken;
                 }
             }

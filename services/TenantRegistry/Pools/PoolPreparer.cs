@@ -60,18 +60,15 @@ public sealed class PoolPreparer(NpgsqlDataSource registry, IOptions<Provisionin
 
     async Task CreateAndPrepareAsync(string pool, CancellationToken cancellationToken)
     {
-        if (!SharedPoolNames.TryParse(pool, out var serverName, out var number)
-            || options.Value.FreeTier.Servers.FirstOrDefault(s => s.Name == serverName) is not { } server)
-        {
-            throw new InvalidOperationException($"pool {pool} belongs to no configured server");
-        }
+        var server = options.Value.FreeTier.ServerOfCreatedPool(pool, out var number)
+            ?? throw new InvalidOperationException($"pool {pool} belongs to no configured server");
         if (string.IsNullOrWhiteSpace(server.AdminConnectionString) || string.IsNullOrWhiteSpace(server.PostgresConnectionString))
         {
-            throw new InvalidOperationException($"server {serverName} needs PostgresConnectionString and AdminConnectionString for the registry to create pools on it");
+            throw new InvalidOperationException($"server {server.Name} needs PostgresConnectionString and AdminConnectionString for the registry to create pools on it");
         }
-        var database = SharedPoolNames.Database(serverName, number);
+        var database = SharedPoolNames.Database(server.Name, number);
         var owner = new NpgsqlConnectionStringBuilder(server.PostgresConnectionString).Username
-            ?? throw new InvalidOperationException($"server {serverName}'s PostgresConnectionString names no user");
+            ?? throw new InvalidOperationException($"server {server.Name}'s PostgresConnectionString names no user");
         var admin = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Pooling = false };
         await using (var maintenance = new NpgsqlConnection(admin.ConnectionString))
         {

@@ -227,10 +227,7 @@ public sealed partial class KubernetesPlatform(
         try
         {
             await using var database = await OpenDatabaseAsync(tenantId, ns, limit.Token);
-            await using var session = await database.OpenTenantAsync(limit.Token);
-            // DbUp reads the journal synchronously: off the small thread pool.
-            var version = await Task.Factory.StartNew(() => migrator.VersionOf(session.DataSource, database.Schema), limit.Token,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var version = await database.ReadShopVersionAsync(migrator, limit.Token);
             return version > 0 ? version : null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
