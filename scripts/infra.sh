@@ -129,7 +129,9 @@ start_nginx() {
   mkdir -p "$base/routes" "$base/tmp" "$base/logs"
   chmod 0777 "$base/tmp"
   cat >"$base/nginx.conf" <<CONF
-# MechanicBuddy local edge: one server block per tenant in routes/, written by the SharedTierProvisioner.
+# MechanicBuddy local edge. Each tenant's routes file (routes/tenant-ID.map, written by MechanicBuddy provisioning)
+# holds a line per host name: HOST "TENANT STATE API WEB". One server block serves them all, so a reload hashes a
+# line per host instead of parsing a server block per tenant, and its cost stays flat as the fleet grows.
 worker_processes 1;
 # After a reload, old workers finish their requests and then go: a removed route stops serving within this bound.
 worker_shutdown_timeout 10s;
@@ -143,15 +145,55 @@ http {
   fastcgi_temp_path $base/tmp/fastcgi;
   uwsgi_temp_path $base/tmp/uwsgi;
   scgi_temp_path $base/tmp/scgi;
-  server_names_hash_bucket_size 128;
-  server_names_hash_max_size 65536;
-  # Unknown hosts get nothing: a tenant is reachable only through its own server block.
+  map_hash_bucket_size 128;
+  map_hash_max_size 262144;
+  # A host not listed maps to "": it reaches no shop.
+  map \$host \$mb_route {
+    default "";
+    include $base/routes/*.map;
+  }
+  map \$mb_route \$mb_tenant { default ""; "~^(?<mb_t>[a-z0-9-]+) " \$mb_t; }
+  map \$mb_route \$mb_state { default ""; "~^[^ ]+ (?<mb_s>active|suspended) " \$mb_s; }
+  map \$mb_route \$mb_api { default ""; "~^[^ ]+ [^ ]+ (?<mb_a>[^ ]+) " \$mb_a; }
+  map \$mb_route \$mb_web { default ""; "~^[^ ]+ [^ ]+ [^ ]+ (?<mb_w>[^ ]+)\$" \$mb_w; }
+  map \$mb_state \$mb_probe_mark { default ""; suspended " suspended"; }
   server {
     listen 127.0.0.1:$NGINX_PORT default_server;
     server_name _;
-    return 404;
+    # Unknown hosts get nothing: a host reaches a shop only through its own line in routes/.
+    if (\$mb_tenant = "") { return 404; }
+    # Answered by nginx itself, so provisioning can see a route (and its state) is live without the shop's backend.
+    location = /.well-known/mechanicbuddy/route {
+      default_type text/plain;
+      return 200 "\$mb_tenant\$mb_probe_mark";
+    }
+    # A suspended shop: nothing reaches it; its data stays where it is, untouched, until it is resumed.
+    location = /.mechanicbuddy/suspended {
+      internal;
+      default_type application/problem+json;
+      add_header Retry-After 3600 always;
+      return 503 '{"title":"This workshop is suspended","status":503}';
+    }
+    # proxy_set_header replaces whatever X-Tenant-ID the client sent: the backend trusts this header from the edge only.
+    location /api/ {
+      if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
+      proxy_pass \$mb_api;
+      proxy_set_header Host \$host;
+      proxy_set_header X-Tenant-ID \$mb_tenant;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+    }
+    location / {
+      if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
+      proxy_pass \$mb_web;
+      proxy_set_header Host \$host;
+      proxy_set_header X-Tenant-ID \$mb_tenant;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+    }
   }
-  include $base/routes/*.conf;
 }
 CONF
   if [ -f "$base/nginx.pid" ] && kill -0 "$(cat "$base/nginx.pid")" 2>/dev/null; then

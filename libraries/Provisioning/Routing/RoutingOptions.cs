@@ -7,7 +7,7 @@ public sealed class RoutingOptions
 {
     public const string Section = "Routing";
 
-    /// <summary>"nginx" (local nginx, server block per tenant) or "npm" (Nginx Proxy Manager's REST API).</summary>
+    /// <summary>"nginx" (local nginx, a map line per tenant host) or "npm" (Nginx Proxy Manager's REST API).</summary>
     [Required, RegularExpression("^(nginx|npm)$")]
     public string Driver { get; set; } = "nginx";
 
@@ -17,7 +17,7 @@ public sealed class RoutingOptions
 
 public sealed class NginxRoutingOptions
 {
-    /// <summary>nginx's prefix directory (-p) and main config (-c) of the instance whose http block includes RoutesDirectory/*.conf.</summary>
+    /// <summary>nginx's prefix directory (-p) and main config (-c) of the instance whose edge map includes RoutesDirectory/*.map.</summary>
     public string Prefix { get; set; } = "var/nginx";
     public string ConfigFile { get; set; } = "var/nginx/nginx.conf";
     public string RoutesDirectory { get; set; } = "var/nginx/routes";

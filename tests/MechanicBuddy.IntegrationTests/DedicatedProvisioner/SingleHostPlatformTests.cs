@@ -1,3 +1,4 @@
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Extensions;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
@@ -32,7 +33,7 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
             await provider.DisposeAsync();
         }
         await TenantInstances.StopAndDeleteAllAsync(Instances);
-        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
+        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*" + NginxRouteEntry.Extension))
         {
             if ((await File.ReadAllTextAsync(file)).Contains("." + BaseDomain, StringComparison.Ordinal))
             {
@@ -133,6 +134,6 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
         Assert.Contains(progress, p => p.Step == "Compensate" && p.Outcome == ProvisioningProgress.Compensated);
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(Instances, plan.Names.TenantId)));
         Assert.False(Directory.Exists(Path.Combine(Secrets, plan.Names.TenantId)));
-        Assert.Empty(Directory.EnumerateFiles(TestEnvironment.NginxRoutes, $"tenant-{plan.Names.TenantId}.conf"));
+        Assert.Empty(Directory.EnumerateFiles(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(plan.Names.TenantId)));
     }
 }

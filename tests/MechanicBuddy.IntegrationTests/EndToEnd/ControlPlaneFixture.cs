@@ -1,3 +1,4 @@
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net.Http.Headers;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.IntegrationTests.Support;
@@ -125,7 +126,7 @@ public class ControlPlaneFixture : IAsyncLifetime
         {
             await service.DisposeAsync();
         }
-        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*.conf"))
+        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*" + NginxRouteEntry.Extension))
         {
             var route = await File.ReadAllTextAsync(file);
             if (route.Contains("." + Domain + ";", StringComparison.Ordinal) || route.Contains("." + Domain + " ", StringComparison.Ordinal))

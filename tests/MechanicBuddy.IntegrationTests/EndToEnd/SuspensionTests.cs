@@ -1,3 +1,4 @@
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -70,7 +71,7 @@ public sealed class SuspensionTests(ControlPlaneFixture plane)
         var deleted = await plane.Client.SendAsync(delete);
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         Assert.Equal(TenantStatuses.Deprovisioned, (await deleted.Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
-        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, $"tenant-{tenantId}.conf")));
+        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId))));
         Assert.Equal(0L, await plane.Pool.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = @s", ("s", schema)));
     }
 

@@ -1,3 +1,4 @@
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net.Http.Json;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
@@ -45,7 +46,7 @@ public sealed class TenantSides(ControlPlaneFixture plane)
         using var response = await Edge.SendAsync(request);
         if (!response.IsSuccessStatusCode)
         {
-            var route = Path.Combine(TestEnvironment.NginxRoutes, $"tenant-{tenantId}.conf");
+            var route = Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId));
             throw new InvalidOperationException($"the edge answered {(int)response.StatusCode} for {tenantId}; route file {(File.Exists(route) ? File.ReadAllText(route) : "absent")}");
         }
         return (await response.Content.ReadFromJsonAsync<EchoResponse>())!;

@@ -1,3 +1,4 @@
+using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -100,7 +101,7 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{id}");
         delete.Headers.Add("Prefer", "wait=30");
         Assert.Equal(TenantStatuses.Deprovisioned, (await (await plane.Client.SendAsync(delete)).Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
-        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, $"tenant-{id}.conf")));
+        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(id))));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public static class PoolInspector
         var names = new TenantNames(tenantId);
         var schema = await pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @s)", ("s", names.Schema));
         var role = await pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @r)", ("r", names.Role));
-        var route = File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxServerBlock.FileName(tenantId)));
+        var route = File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId)));
         var secret = Directory.Exists(Path.Combine(secretsDirectory, tenantId));
         return new Pieces(schema, role, route, secret);
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
-/// <summary>The local edge: writes the tenant's server block into nginx's routes directory, reloads, and waits until nginx serves it.</summary>
+/// <summary>The local edge: writes the tenant's map lines into nginx's routes directory, reloads, and waits until nginx serves them.</summary>
 public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<ProvisioningOptions> provisioning, NginxReloader reloader, IHttpClientFactory httpClients)
     : ITenantRouteDriver
 {
@@ -13,12 +13,17 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
 
     NginxRoutingOptions Nginx => options.Value.Nginx;
 
-    string PathOf(string tenantId) => Path.Combine(Path.GetFullPath(Nginx.RoutesDirectory), NginxServerBlock.FileName(tenantId));
+    string PathOf(string tenantId) => Path.Combine(Path.GetFullPath(Nginx.RoutesDirectory), NginxRouteEntry.FileName(tenantId));
 
     public async Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken)
     {
         var path = PathOf(route.TenantId);
-        var content = NginxServerBlock.Render(route, Nginx.ListenAddress, Nginx.ListenPort);
+        var pinned = route with
+        {
+            WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
+            ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
+        };
+        var content = NginxRouteEntry.Render(pinned);
         var unchanged = File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == content;
         if (!unchanged)
         {
@@ -37,7 +42,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
                 throw;
             }
         }
-        await WaitForProbeAsync(route.Hostname, route.TenantId, NginxServerBlock.ProbeBody(route.TenantId, route.Suspended), cancellationToken);
+        await WaitForProbeAsync(route.Hostname, route.TenantId, NginxRouteEntry.ProbeBody(route.TenantId, route.Suspended), cancellationToken);
     }
 
     public async Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken)
@@ -47,7 +52,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
         {
             return;
         }
-        var hostname = HostnameIn(await File.ReadAllTextAsync(path, cancellationToken));
+        var hostname = NginxRouteEntry.FirstHostname(await File.ReadAllTextAsync(path, cancellationToken));
         File.Delete(path);
         await reloader.ReloadAsync().WaitAsync(cancellationToken);
         if (hostname is not null)
@@ -56,9 +61,6 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
             await WaitForProbeAsync(hostname, tenantId, expected: null, cancellationToken);
         }
     }
-
-    static string? HostnameIn(string serverBlock) =>
-        serverBlock.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("server_name ", StringComparison.Ordinal))?["server_name ".Length..].TrimEnd(';').Split(' ')[0];
 
     public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
 
@@ -72,10 +74,10 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
         }
         var suffix = "." + provisioning.Value.BaseDomain;
         var tenants = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(directory, "tenant-*.conf"))
+        foreach (var file in Directory.EnumerateFiles(directory, "tenant-*" + NginxRouteEntry.Extension))
         {
             var tenantId = Path.GetFileNameWithoutExtension(file)["tenant-".Length..];
-            var hostname = HostnameIn(await File.ReadAllTextAsync(file, cancellationToken));
+            var hostname = NginxRouteEntry.FirstHostname(await File.ReadAllTextAsync(file, cancellationToken));
             if (TenantIds.IsValid(tenantId) && hostname?.EndsWith(suffix, StringComparison.Ordinal) == true)
             {
                 tenants.Add(tenantId);
@@ -92,7 +94,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
     {
         var client = httpClients.CreateClient(ProbeClient);
         var deadline = DateTime.UtcNow.AddSeconds(Nginx.VerifyTimeoutSeconds);
-        var uri = new Uri($"http://{Nginx.ListenAddress}:{Nginx.ListenPort}{NginxServerBlock.ProbePath}");
+        var uri = new Uri($"http://{Nginx.ListenAddress}:{Nginx.ListenPort}{NginxRouteEntry.ProbePath}");
         string last = "no answer";
         while (DateTime.UtcNow < deadline)
         {
@@ -104,7 +106,7 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
                 using var response = await client.SendAsync(request, cancellationToken);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 var served = response.StatusCode == HttpStatusCode.OK
-                    && (body == NginxServerBlock.ProbeBody(tenantId, suspended: false) || body == NginxServerBlock.ProbeBody(tenantId, suspended: true));
+                    && (body == NginxRouteEntry.ProbeBody(tenantId, suspended: false) || body == NginxRouteEntry.ProbeBody(tenantId, suspended: true));
                 if (expected is null ? !served : served && body == expected)
                 {
                     return;

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+using MechanicBuddy.Tenancy;
+
+namespace MechanicBuddy.Provisioning.Routing.Nginx;
+
+/// <summary>
+/// Renders one tenant's routes file: a line per host name for the edge's <c>map $host $mb_route</c> (see
+/// scripts/infra.sh), whose value is "TENANT STATE API WEB". One server block serves every tenant from that map, so a
+/// reload hashes a line per host instead of parsing a server block per tenant: the reload's cost stays flat as the
+/// fleet grows. Every interpolated value is validated here, so no input can add an entry or a directive.
+/// </summary>
+public static class NginxRouteEntry
+{
+    /// <summary>Answered by nginx itself, so the provisioner can see a route is live without the shared backend.</summary>
+    public const string ProbePath = "/.well-known/mechanicbuddy/route";
+
+    public const string Extension = ".map";
+
+    public static string FileName(string tenantId) => $"tenant-{TenantIds.Require(tenantId)}{Extension}";
+
+    /// <summary>What the probe path answers: the tenant id, marked when the route is suspended, so a reload is seen to have landed.</summary>
+    public static string ProbeBody(string tenantId, bool suspended) => suspended ? $"{tenantId} suspended" : tenantId;
+
+    public static string Render(TenantRoute route)
+    {
+        var tenantId = TenantIds.Require(route.TenantId);
+        var state = route.Suspended ? "suspended" : "active";
+        var value = $"{tenantId} {state} {RequireUpstream(route.ApiUpstream)} {RequireUpstream(route.WebUpstream)}";
+        var sb = new StringBuilder();
+        sb.Append("# MechanicBuddy tenant route: ").Append(tenantId).Append(" (written by MechanicBuddy provisioning; do not edit)\n");
+        foreach (var host in route.AllHostnames.Select(RequireHostname))
+        {
+            sb.Append(host).Append(" \"").Append(value).Append("\";\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The first host name of a rendered file (the one the probe asks for), or null.</summary>
+    public static string? FirstHostname(string rendered) =>
+        rendered.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && l[0] != '#')?.Split(' ')[0];
+
+    /// <summary>
+    /// Lower-case labels of letters, digits and inner hyphens, at least two of them: a single word could be one of the
+    /// map's own keywords ("default", "include") and change what every unknown host gets.
+    /// </summary>
+    static string RequireHostname(string hostname)
+    {
+        var labels = hostname.Split('.');
+        var ok = hostname.Length <= 253 && labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63
+            && l.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && l[0] != '-' && l[^1] != '-');
+        return ok ? hostname : throw new ArgumentException($"'{hostname}' is not a valid host name", nameof(hostname));
+    }
+
+    /// <summary>
+    /// An http(s) origin whose host is an IP address: the edge's proxy_pass takes the upstream from a variable, and nginx
+    /// resolves a name in a variable only through a configured resolver, so the driver pins the address when it writes
+    /// the route (see <see cref="NginxRouteDriver"/>).
+    /// </summary>
+    static string RequireUpstream(Uri upstream)
+    {
+        if (!upstream.IsAbsoluteUri || upstream.Scheme is not ("http" or "https") || upstream.PathAndQuery != "/" || !string.IsNullOrEmpty(upstream.UserInfo))
+        {
+            throw new ArgumentException($"'{upstream}' must be an http(s) origin without path", nameof(upstream));
+        }
+        if (upstream.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6) || !IPAddress.TryParse(upstream.Host.Trim('[', ']'), out _))
+        {
+            throw new ArgumentException($"'{upstream}' must name its host by IP address (the driver resolves names before rendering)", nameof(upstream));
+        }
+        return $"{upstream.Scheme}://{upstream.Host}:{upstream.Port}";
+    }
+}
