@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages MechanicBuddy's control plane runs on: RabbitMQ (with management and shovel
-# plugins), nginx and PostgreSQL 15. Idempotent: does nothing when everything is already there.
+# plugins), nginx and PostgreSQL 15, and Chromium for the console's browser tests. Idempotent: does nothing when everything is already there.
 # Package post-install scripts must not start the distribution's own services: our scripts own their
 # broker, database and proxy instances (own data dirs and ports), so a policy-rc.d denies service starts.
 set -euo pipefail
@@ -13,6 +13,10 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client-15)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # .NET folds accented company names into tenant ids with ICU's Unicode normalisation.
 ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so' || need+=(libicu72)
+# The operator console's browser tests: Debian's Chromium, its driver, and a font to render text in screenshots.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -93,7 +93,7 @@ case "${1:-start}" in
   token)
     common_env
     export RabbitMq__Username=mb-gateway RabbitMq__Password=$(machine_secret broker-mb-gateway)
-    (cd "$(dirname "$(dll_of Gateway)")" && dotnet "$(dll_of Gateway)" mint-token "${2:-operator}" "${3:-12}")
+    (cd "$(dirname "$(dll_of Gateway)")" && dotnet "$(dll_of Gateway)" mint-token "${2:-operator}" "${3:-12}" "${4:-SuperAdmin}")
     ;;
-  *) echo "usage: $0 start|stop|token [subject] [hours]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|token [subject] [hours] [SuperAdmin|Viewer]" >&2; exit 2 ;;
 esac

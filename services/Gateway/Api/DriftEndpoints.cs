@@ -13,7 +13,7 @@ public static class DriftEndpoints
 
     public static IEndpointRouteBuilder MapDrift(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Drift")
+        var group = app.MapGroup("/api").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Drift")
             .AddEndpointFilter<TenantIdFilter>();
         group.MapGet("/drift", (bool? versions, ITenantRegistryApi registry, InventorySources sources, TimeProvider clock, CancellationToken cancellationToken) =>
                 CheckAsync(null, versions == true ? "*" : null, registry, sources, clock, cancellationToken))

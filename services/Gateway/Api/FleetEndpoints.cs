@@ -16,7 +16,7 @@ public static class FleetEndpoints
 {
     public static IEndpointRouteBuilder MapFleet(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/fleet/migrations").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Fleet");
+        var group = app.MapGroup("/api/fleet/migrations").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Fleet");
 
         group.MapPost("/", async (FleetMigrationRequest? request, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
         {
@@ -39,6 +39,16 @@ public static class FleetEndpoints
             .WithSummary("Start a rollout: { targetVersion, selection: { tiers, pools, deploymentModes, tenantIds }, canaryCount, batchSize, maxConcurrencyPerServer, failureThreshold, lockTimeoutMs } (all optional).")
             .Produces<FleetMigrationDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapGet("/", async (int? limit, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
+            await registry.ListFleetMigrationsAsync(limit, cancellationToken) switch
+            {
+                { IsSuccessful: true, Content: { } rollouts } => TypedResults.Ok(rollouts),
+                { StatusCode: System.Net.HttpStatusCode.BadRequest } => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 50"] }),
+                var other => Problems.RegistryUnavailable($"The tenant registry answered {(int?)other.StatusCode}."),
+            })
+            .WithName("ListFleetMigrations").WithSummary("The newest rollouts (limit, default 10, at most 50) with their state and counts; GET one for its tenants.")
+            .Produces<List<FleetMigrationDto>>().ProducesValidationProblem();
 
         group.MapGet("/{id:guid}", async (Guid id, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
             Answer(await registry.GetFleetMigrationAsync(id, cancellationToken), id, "look at"))

@@ -11,7 +11,7 @@ public static class PoolEndpoints
 {
     public static IEndpointRouteBuilder MapPools(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/pools").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Pools");
+        var group = app.MapGroup("/api/pools").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Pools");
 
         group.MapGet("/", async (ITenantRegistryApi registry, CancellationToken cancellationToken) =>
             await registry.GetPoolsAsync(cancellationToken) is { IsSuccessful: true, Content: { } report }

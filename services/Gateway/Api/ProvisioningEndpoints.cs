@@ -20,7 +20,7 @@ public static class ProvisioningEndpoints
 
     public static IEndpointRouteBuilder MapProvisioning(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/provisioning").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Provisioning")
+        var group = app.MapGroup("/api/provisioning").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Provisioning")
             .AddEndpointFilter<TenantIdFilter>();
 
         group.MapPost("/provision", ProvisionAsync)

@@ -19,7 +19,7 @@ public static class SuspensionEndpoints
 
     public static IEndpointRouteBuilder MapSuspension(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants")
+        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Tenants")
             .AddEndpointFilter<TenantIdFilter>();
 
         group.MapPost("/{tenantId}/suspend", SuspendAsync)

@@ -14,7 +14,7 @@ public static class TenantEndpoints
 {
     public static IEndpointRouteBuilder MapTenants(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants")
+        var group = app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Tenants")
             .AddEndpointFilter<TenantIdFilter>();
 
         group.MapGet("/", async ([AsParameters] TenantListQuery query, HttpResponse http, ITenantRegistryApi registry, CancellationToken cancellationToken) =>

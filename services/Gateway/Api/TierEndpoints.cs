@@ -22,7 +22,7 @@ public static class TierEndpoints
 
     public static IEndpointRouteBuilder MapTierChanges(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.SuperAdminPolicy).WithTags("Tenants").AddEndpointFilter<TenantIdFilter>()
+        app.MapGroup("/api/tenants").RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Tenants").AddEndpointFilter<TenantIdFilter>()
             .MapPost("/{tenantId}/tier", ChangeTierAsync)
             .WithName("ChangeTenantTier")
             .WithSummary("Upgrade or downgrade a tenant: { \"newTier\": \"professional\" }. Moves its data between shared and dedicated infrastructure, verified, with rollback.")

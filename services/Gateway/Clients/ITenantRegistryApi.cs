@@ -21,6 +21,9 @@ public interface ITenantRegistryApi
     [Post("/api/fleet/migrations")]
     Task<IApiResponse<FleetMigrationDto>> StartFleetMigrationAsync([Body] FleetMigrationRequest request, CancellationToken cancellationToken);
 
+    [Get("/api/fleet/migrations")]
+    Task<IApiResponse<List<FleetMigrationDto>>> ListFleetMigrationsAsync(int? limit, CancellationToken cancellationToken);
+
     [Get("/api/fleet/migrations/{id}")]
     Task<IApiResponse<FleetMigrationDto>> GetFleetMigrationAsync(Guid id, CancellationToken cancellationToken);
 
@@ -37,4 +40,15 @@ public interface ITenantRegistryApi
     /// <summary><paramref name="action"/>: drain or undrain.</summary>
     [Post("/api/pools/{name}/{action}")]
     Task<IApiResponse<SharedPoolDto>> ChangePoolAsync(string name, string action, CancellationToken cancellationToken);
+
+    [Post("/api/audit")]
+    Task<IApiResponse<AuditRecord>> AppendAuditAsync([Body] AuditRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Times as ISO 8601 text, so no culture's date format reaches the registry.</summary>
+    [Get("/api/audit")]
+    Task<IApiResponse<List<AuditRecord>>> GetAuditAsync(string? subject, string? action, string? tenantId, string? outcome, string? since, string? until,
+        int? limit, long? after, CancellationToken cancellationToken);
+
+    [Get("/api/events")]
+    Task<IApiResponse<List<TenantEvent>>> GetEventsAsync(string? after, string? tenantId, int? limit, CancellationToken cancellationToken, bool? newest = null);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using MassTransit;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Gateway.Api;
+using MechanicBuddy.Gateway.Audit;
 using MechanicBuddy.Gateway.Clients;
 using MechanicBuddy.Gateway.Consumers;
 using MechanicBuddy.Gateway.Drift;
@@ -27,7 +28,7 @@ public static class GatewayExtensions
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "MechanicBuddy provisioning Gateway";
-            document.Info.Description = "Sign shops up, watch provisioning, list and remove tenants. Every call needs a bearer token with the SuperAdmin role.";
+            document.Info.Description = "Sign shops up, watch provisioning, list and remove tenants. Every call needs an operator bearer token: the SuperAdmin role for everything, the Viewer role for reads. Every change is recorded in the audit log (GET /api/audit).";
             return Task.CompletedTask;
         }));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -38,6 +39,7 @@ public static class GatewayExtensions
         builder.Services.AddSignupRateLimit();
         builder.Services.AddSingleton<TenantCompletionNotifier>();
         builder.Services.AddSingleton<InventorySources>();
+        builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHttpClient(nameof(InventorySources), c => c.Timeout = TimeSpan.FromSeconds(15));
 
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -56,7 +58,8 @@ public static class GatewayExtensions
                 };
             });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AuthOptions.SuperAdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AuthOptions.SuperAdminRole));
+            .AddPolicy(AuthOptions.OperatorPolicy, policy => policy.RequireOperatorAccess());
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, OperatorAccessProblems>();
 
         var registryUrl = builder.Configuration["Services:TenantRegistry:BaseUrl"]
             ?? throw new InvalidOperationException("Services:TenantRegistry:BaseUrl is required");
@@ -87,7 +90,10 @@ public static class GatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsole();
         app.UseAuthentication();
+        // Between the two: a refusal for a missing token or a read-only role is recorded too.
+        app.UseMiddleware<OperatorAuditMiddleware>();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapServiceDefaults();
@@ -100,10 +106,17 @@ public static class GatewayExtensions
         app.MapDrift();
         app.MapFleet();
         app.MapPools();
+        app.MapAudit();
+        app.MapEvents();
+        app.MapTokens();
         return app;
     }
 
-    /// <summary><c>MechanicBuddy.Gateway mint-token [subject] [hours]</c>: prints a SuperAdmin token signed with this configuration's key.</summary>
+    /// <summary>
+    /// <c>MechanicBuddy.Gateway mint-token [subject] [hours] [role]</c>: prints an operator token (SuperAdmin unless a
+    /// role is named) signed with this configuration's key, and records the minting in the audit log when the registry
+    /// is reachable (a warning on stderr when it is not: whoever holds the signing key can mint tokens anyway).
+    /// </summary>
     public static bool TryRunMintToken(this WebApplicationBuilder builder, string[] args)
     {
         var verb = Array.IndexOf(args, "mint-token");
@@ -121,7 +134,15 @@ public static class GatewayExtensions
         }
         var subject = args.Length > 1 ? args[1] : "operator";
         var hours = args.Length > 2 && int.TryParse(args[2], out var h) ? h : 12;
-        Console.WriteLine(OperatorTokens.Mint(auth, subject, [AuthOptions.SuperAdminRole], TimeSpan.FromHours(hours)));
+        var role = args.Length > 3 ? args[3] : AuthOptions.SuperAdminRole;
+        if (!AuthOptions.Roles.Contains(role))
+        {
+            Console.Error.WriteLine($"role must be one of {string.Join(", ", AuthOptions.Roles)}");
+            Environment.ExitCode = 2;
+            return true;
+        }
+        Console.WriteLine(OperatorTokens.Mint(auth, subject, [role], TimeSpan.FromHours(hours)));
+        LocalMintAudit.Record(builder.Configuration, subject, role);
         return true;
     }
 }

@@ -29,6 +29,11 @@ public static class FleetMigrationEndpoints
                 : TypedResults.Conflict(await store.GetAsync(unfinished!.Value, cancellationToken));
         });
 
+        fleet.MapGet("/", async Task<Results<Ok<IReadOnlyList<FleetMigrationDto>>, ValidationProblem>> (int? limit, FleetMigrationStore store,
+            CancellationToken cancellationToken) => limit is < 1 or > 50
+                ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["must be between 1 and 50"] })
+                : TypedResults.Ok(await store.RecentAsync(limit ?? 10, cancellationToken)));
+
         fleet.MapGet("/{id:guid}", async Task<Results<Ok<FleetMigrationDto>, NotFound>> (Guid id, FleetMigrationStore store, CancellationToken cancellationToken) =>
             await store.GetAsync(id, cancellationToken) is { } rollout ? TypedResults.Ok(rollout) : TypedResults.NotFound());
 

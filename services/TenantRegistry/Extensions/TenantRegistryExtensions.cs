@@ -32,6 +32,8 @@ public static class TenantRegistryExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolKeeper>());
         builder.Services.AddSingleton<IProvisioningLog, NpgsqlProvisioningLog>();
         builder.Services.AddSingleton<TenantQueries>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<TenantEventFeed>();
         builder.Services.AddSingleton<ISagaMessageOutbox, TransactionalSagaOutbox>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<IOutboxCommitted>(sp => sp.GetRequiredService<OutboxDispatcher>());
@@ -89,6 +91,7 @@ public static class TenantRegistryExtensions
         app.MapTenantQueries();
         app.MapFleetMigrations();
         app.MapPools();
+        app.MapAuditAndEvents();
         return app;
     }
 }

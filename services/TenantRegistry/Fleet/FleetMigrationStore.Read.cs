@@ -10,6 +10,30 @@ namespace MechanicBuddy.TenantRegistry.Fleet;
 /// <summary>A rollout as the API shows it.</summary>
 public sealed partial class FleetMigrationStore
 {
+    /// <summary>The newest rollouts first, each with its counts but without its tenant list (GetAsync has that).</summary>
+    public async Task<IReadOnlyList<FleetMigrationDto>> RecentAsync(int limit, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        await using (var read = Registry.CreateCommand("SELECT id FROM fleet_migrations ORDER BY created_at DESC, id LIMIT @limit"))
+        {
+            read.Parameters.AddWithValue("limit", limit);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+        var rollouts = new List<FleetMigrationDto>();
+        foreach (var id in ids)
+        {
+            if (await GetAsync(id, cancellationToken) is { } rollout)
+            {
+                rollouts.Add(rollout with { Tenants = [] });
+            }
+        }
+        return rollouts;
+    }
+
     public async Task<FleetMigrationDto?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await Registry.OpenConnectionAsync(cancellationToken);
