@@ -13,10 +13,12 @@ cat <<INFO
 
 MechanicBuddy control plane is up.
   Gateway         http://127.0.0.1:${MB_GATEWAY_PORT:-5100}   (API docs: /scalar/v1, OpenAPI: /openapi/v1.json)
+  Console         http://127.0.0.1:${MB_GATEWAY_PORT:-5100}/console/   (sign in with the token below)
+  Command line    scripts/mb login --gateway http://127.0.0.1:${MB_GATEWAY_PORT:-5100} --token <the token below>
   RabbitMQ UI     http://127.0.0.1:${MB_RABBIT_UI_PORT:-15672}  (mb-admin / password in $VAR/secrets.d/broker-mb-admin)
   Tenant routes   http://{tenant-id}.mechanicbuddy.localhost:${MB_NGINX_PORT:-8480}
   Logs            $VAR/log/
-  Operator token  (12 h; another: scripts/services.sh token [subject] [hours])
+  Operator token  (12 h; another: scripts/services.sh token [subject] [hours] [SuperAdmin|Viewer])
 $token
 
 Sign a shop up:
