@@ -129,8 +129,8 @@ start_nginx() {
   mkdir -p "$base/routes" "$base/tmp" "$base/logs"
   chmod 0777 "$base/tmp"
   cat >"$base/nginx.conf" <<CONF
-# MechanicBuddy local edge. Each tenant's routes file (routes/tenant-ID.map, written by MechanicBuddy provisioning)
-# holds a line per host name: HOST "TENANT STATE API WEB". One server block serves them all, so a reload hashes a
+# MechanicBuddy local edge. The route files (routes/bucket-NN.map, 64 of them, written by MechanicBuddy provisioning)
+# hold a line per host name: HOST "TENANT STATE API WEB". One server block serves them all, so a reload hashes a
 # line per host instead of parsing a server block per tenant, and its cost stays flat as the fleet grows.
 worker_processes 1;
 # After a reload, old workers finish their requests and then go: a removed route stops serving within this bound.
@@ -150,7 +150,7 @@ http {
   # A host not listed maps to "": it reaches no shop.
   map \$host \$mb_route {
     default "";
-    include $base/routes/*.map;
+    include $base/routes/bucket-*.map;
   }
   map \$mb_route \$mb_tenant { default ""; "~^(?<mb_t>[a-z0-9-]+) " \$mb_t; }
   map \$mb_route \$mb_state { default ""; "~^[^ ]+ (?<mb_s>active|suspended) " \$mb_s; }

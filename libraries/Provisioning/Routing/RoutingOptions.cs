@@ -17,7 +17,7 @@ public sealed class RoutingOptions
 
 public sealed class NginxRoutingOptions
 {
-    /// <summary>nginx's prefix directory (-p) and main config (-c) of the instance whose edge map includes RoutesDirectory/*.map.</summary>
+    /// <summary>nginx's prefix directory (-p) and main config (-c) of the instance whose edge map includes RoutesDirectory/bucket-*.map.</summary>
     public string Prefix { get; set; } = "var/nginx";
     public string ConfigFile { get; set; } = "var/nginx/nginx.conf";
     public string RoutesDirectory { get; set; } = "var/nginx/routes";

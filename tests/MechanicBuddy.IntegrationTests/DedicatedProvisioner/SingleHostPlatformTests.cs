@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.DedicatedProvisioner.Extensions;
 using MechanicBuddy.DedicatedProvisioner.Infrastructure.SingleHost;
@@ -33,13 +32,7 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
             await provider.DisposeAsync();
         }
         await TenantInstances.StopAndDeleteAllAsync(Instances);
-        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*" + NginxRouteEntry.Extension))
-        {
-            if ((await File.ReadAllTextAsync(file)).Contains("." + BaseDomain, StringComparison.Ordinal))
-            {
-                File.Delete(file);
-            }
-        }
+        await EdgeRoutes.RemoveTenantsUnderAsync("." + BaseDomain);
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
@@ -134,6 +127,6 @@ public sealed class SingleHostPlatformTests : IAsyncLifetime
         Assert.Contains(progress, p => p.Step == "Compensate" && p.Outcome == ProvisioningProgress.Compensated);
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(Instances, plan.Names.TenantId)));
         Assert.False(Directory.Exists(Path.Combine(Secrets, plan.Names.TenantId)));
-        Assert.Empty(Directory.EnumerateFiles(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(plan.Names.TenantId)));
+        Assert.False(EdgeRoutes.Has(plan.Names.TenantId));
     }
 }

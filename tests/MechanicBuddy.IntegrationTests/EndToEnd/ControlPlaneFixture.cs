@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net.Http.Headers;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.IntegrationTests.Support;
@@ -126,14 +125,7 @@ public class ControlPlaneFixture : IAsyncLifetime
         {
             await service.DisposeAsync();
         }
-        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*" + NginxRouteEntry.Extension))
-        {
-            var route = await File.ReadAllTextAsync(file);
-            if (route.Contains("." + Domain + ";", StringComparison.Ordinal) || route.Contains("." + Domain + " ", StringComparison.Ordinal))
-            {
-                File.Delete(file);
-            }
-        }
+        await EdgeRoutes.RemoveTenantsUnderAsync("." + Domain);
         await Echo.DisposeAsync();
         await DedicatedEcho.DisposeAsync();
         await Broker.DisposeAsync();

@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -98,7 +97,7 @@ public sealed class DedicatedSignupTests(ControlPlaneFixture plane)
 
         Assert.False(Directory.Exists(TenantInstances.DirectoryOf(plane.TenantInstancesDirectory, id)));
         Assert.False(Directory.Exists(Path.Combine(plane.DedicatedSecretsDirectory, id)));
-        Assert.Empty(Directory.EnumerateFiles(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(id)));
+        Assert.False(EdgeRoutes.Has(id));
         await using (var gone = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Database=mechanicbuddy;Username={names.Role};Password={password};Pooling=false;Timeout=2"))
         {
             await Assert.ThrowsAnyAsync<NpgsqlException>(() => gone.OpenAsync());

@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -71,7 +70,7 @@ public sealed class SuspensionTests(ControlPlaneFixture plane)
         var deleted = await plane.Client.SendAsync(delete);
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         Assert.Equal(TenantStatuses.Deprovisioned, (await deleted.Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
-        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId))));
+        Assert.False(EdgeRoutes.Has(tenantId));
         Assert.Equal(0L, await plane.Pool.ScalarAsync<long>("SELECT count(*) FROM pg_namespace WHERE nspname = @s", ("s", schema)));
     }
 

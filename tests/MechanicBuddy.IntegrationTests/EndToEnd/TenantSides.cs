@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net.Http.Json;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
@@ -46,8 +45,7 @@ public sealed class TenantSides(ControlPlaneFixture plane)
         using var response = await Edge.SendAsync(request);
         if (!response.IsSuccessStatusCode)
         {
-            var route = Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId));
-            throw new InvalidOperationException($"the edge answered {(int)response.StatusCode} for {tenantId}; route file {(File.Exists(route) ? File.ReadAllText(route) : "absent")}");
+            throw new InvalidOperationException($"the edge answered {(int)response.StatusCode} for {tenantId}; route {EdgeRoutes.Describe(tenantId)}");
         }
         return (await response.Content.ReadFromJsonAsync<EchoResponse>())!;
     }

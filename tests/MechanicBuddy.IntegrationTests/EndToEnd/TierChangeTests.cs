@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -101,7 +100,7 @@ public sealed class TierChangeTests(ControlPlaneFixture plane)
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/tenants/{id}");
         delete.Headers.Add("Prefer", "wait=30");
         Assert.Equal(TenantStatuses.Deprovisioned, (await (await plane.Client.SendAsync(delete)).Content.ReadFromJsonAsync<TenantDto>(Json))!.Status);
-        Assert.False(File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(id))));
+        Assert.False(EdgeRoutes.Has(id));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using MechanicBuddy.IntegrationTests.Support;
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.IntegrationTests.SharedTierProvisioner;
@@ -17,7 +16,7 @@ public static class PoolInspector
         var names = new TenantNames(tenantId);
         var schema = await pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @s)", ("s", names.Schema));
         var role = await pool.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = @r)", ("r", names.Role));
-        var route = File.Exists(Path.Combine(TestEnvironment.NginxRoutes, NginxRouteEntry.FileName(tenantId)));
+        var route = EdgeRoutes.Has(tenantId);
         var secret = Directory.Exists(Path.Combine(secretsDirectory, tenantId));
         return new Pieces(schema, role, route, secret);
     }

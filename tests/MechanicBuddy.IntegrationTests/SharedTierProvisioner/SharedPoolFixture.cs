@@ -1,4 +1,3 @@
-using MechanicBuddy.Provisioning.Routing.Nginx;
 using MechanicBuddy.Contracts;
 using MechanicBuddy.Provisioning.Steps;
 using MechanicBuddy.IntegrationTests.Support;
@@ -82,13 +81,7 @@ public sealed class SharedPoolFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // Leave no route of these tests in the shared test nginx.
-        foreach (var file in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, "tenant-*" + NginxRouteEntry.Extension))
-        {
-            if ((await File.ReadAllTextAsync(file)).Contains(BaseDomain, StringComparison.Ordinal))
-            {
-                File.Delete(file);
-            }
-        }
+        await EdgeRoutes.RemoveTenantsUnderAsync("." + BaseDomain);
         foreach (var provider in _providers)
         {
             await provider.DisposeAsync();

@@ -115,7 +115,7 @@ public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IC
         var failed = Assert.IsType<SharedProvisioningOutcome.Failed>(outcome);
         Assert.Equal(step, failed.Step);
         Assert.Contains($"fault injected after step {step}", failed.Reason, StringComparison.Ordinal);
-        Assert.True(failed.Compensated);
+        Assert.True(failed.Compensated, string.Join("; ", progress.Where(p => p.Step == "Compensate").Select(p => p.Message)));
         Assert.Contains(progress, p => p.Step == step && p.Outcome == ProvisioningProgress.Failed);
         Assert.Contains(progress, p => p.Step == "Compensate" && p.Outcome == ProvisioningProgress.Compensated);
         Assert.False((await PoolInspector.InspectAsync(fixture.Pool, fixture.SecretsDirectory, command.TenantId)).Any);

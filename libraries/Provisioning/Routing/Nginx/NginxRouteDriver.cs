@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
-/// <summary>The local edge: writes the tenant's map lines into nginx's routes directory, reloads, and waits until nginx serves them.</summary>
+/// <summary>The local edge: writes the tenant's map lines into its bucket file, reloads, and waits until nginx serves them.</summary>
 public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<ProvisioningOptions> provisioning, NginxReloader reloader, IHttpClientFactory httpClients)
     : ITenantRouteDriver
 {
@@ -13,75 +13,81 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
 
     NginxRoutingOptions Nginx => options.Value.Nginx;
 
-    string PathOf(string tenantId) => Path.Combine(Path.GetFullPath(Nginx.RoutesDirectory), NginxRouteEntry.FileName(tenantId));
+    string Directory => Path.GetFullPath(Nginx.RoutesDirectory);
+
+    string BucketOf(string tenantId) => Path.Combine(Directory, NginxRouteTable.BucketOf(tenantId));
+
+    TimeSpan LockTimeout => TimeSpan.FromSeconds(Nginx.VerifyTimeoutSeconds * 3);
 
     public async Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken)
     {
-        var path = PathOf(route.TenantId);
         var pinned = route with
         {
             WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
             ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
         };
-        var content = NginxRouteEntry.Render(pinned);
-        var unchanged = File.Exists(path) && await File.ReadAllTextAsync(path, cancellationToken) == content;
-        if (!unchanged)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
-            await File.WriteAllTextAsync(temporary, content, cancellationToken);
-            File.Move(temporary, path, overwrite: true);
-            try
-            {
-                await reloader.ReloadAsync().WaitAsync(cancellationToken);
-            }
-            catch (NginxReloadException)
-            {
-                // Leave no file behind that would break every later reload.
-                File.Delete(path);
-                throw;
-            }
-        }
+        var lines = NginxRouteEntry.Render(pinned);
+        await ChangeBucketAsync(route.TenantId, lines, cancellationToken);
         await WaitForProbeAsync(route.Hostname, route.TenantId, NginxRouteEntry.ProbeBody(route.TenantId, route.Suspended), cancellationToken);
     }
 
     public async Task RemoveRouteAsync(string tenantId, CancellationToken cancellationToken)
     {
-        var path = PathOf(tenantId);
-        if (!File.Exists(path))
-        {
-            return;
-        }
-        var hostname = NginxRouteEntry.FirstHostname(await File.ReadAllTextAsync(path, cancellationToken));
-        File.Delete(path);
-        await reloader.ReloadAsync().WaitAsync(cancellationToken);
-        if (hostname is not null)
+        var removed = await ChangeBucketAsync(tenantId, [], cancellationToken);
+        if (removed.FirstOrDefault() is { } line)
         {
             // Old workers serve the old config for a moment: removal is done when nginx no longer answers for the host.
-            await WaitForProbeAsync(hostname, tenantId, expected: null, cancellationToken);
+            await WaitForProbeAsync(NginxRouteTable.HostOf(line), tenantId, expected: null, cancellationToken);
         }
     }
 
-    public Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(tenantId)));
+    /// <summary>
+    /// Replaces the tenant's lines in its bucket and reloads, holding the bucket's lock until nginx took it (or the
+    /// bucket is put back as it was when nginx refused it, so no line breaks every later reload). Returns the lines
+    /// the tenant had before.
+    /// </summary>
+    async Task<IReadOnlyList<string>> ChangeBucketAsync(string tenantId, IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        var path = BucketOf(tenantId);
+        using var held = await NginxRouteTable.LockAsync(path, LockTimeout, cancellationToken);
+        var before = await NginxRouteTable.ReadAsync(path, cancellationToken);
+        var previous = NginxRouteTable.LinesOf(before, tenantId);
+        if (previous.SequenceEqual(lines))
+        {
+            return previous;
+        }
+        await NginxRouteTable.WriteAsync(path, NginxRouteTable.Replace(before, tenantId, lines), cancellationToken);
+        try
+        {
+            await reloader.ReloadAsync().WaitAsync(cancellationToken);
+        }
+        catch (NginxReloadException)
+        {
+            await NginxRouteTable.WriteAsync(path, before, CancellationToken.None);
+            throw;
+        }
+        return previous;
+    }
+
+    public async Task<bool> RouteExistsAsync(string tenantId, CancellationToken cancellationToken) =>
+        NginxRouteTable.LinesOf(await NginxRouteTable.ReadAsync(BucketOf(tenantId), cancellationToken), tenantId).Count > 0;
 
     /// <summary>Routes of this control plane: those whose first host is under Provisioning:BaseDomain (an nginx may serve others too).</summary>
     public async Task<IReadOnlyList<string>> ListRoutedTenantsAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetFullPath(Nginx.RoutesDirectory);
-        if (!Directory.Exists(directory))
+        if (!System.IO.Directory.Exists(Directory))
         {
             return [];
         }
         var suffix = "." + provisioning.Value.BaseDomain;
         var tenants = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(directory, "tenant-*" + NginxRouteEntry.Extension))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, NginxRouteTable.BucketPattern))
         {
-            var tenantId = Path.GetFileNameWithoutExtension(file)["tenant-".Length..];
-            var hostname = NginxRouteEntry.FirstHostname(await File.ReadAllTextAsync(file, cancellationToken));
-            if (TenantIds.IsValid(tenantId) && hostname?.EndsWith(suffix, StringComparison.Ordinal) == true)
-            {
-                tenants.Add(tenantId);
-            }
+            var firstHosts = (await File.ReadAllLinesAsync(file, cancellationToken))
+                .Select(l => (Tenant: NginxRouteTable.TenantOf(l), Host: NginxRouteTable.HostOf(l)))
+                .Where(l => l.Tenant is not null && TenantIds.IsValid(l.Tenant))
+                .GroupBy(l => l.Tenant!, l => l.Host);
+            tenants.AddRange(firstHosts.Where(g => g.First().EndsWith(suffix, StringComparison.Ordinal)).Select(g => g.Key));
         }
         return tenants;
     }

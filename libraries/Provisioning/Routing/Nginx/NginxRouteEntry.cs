@@ -1,44 +1,31 @@
 using System.Net;
-using System.Text;
 using MechanicBuddy.Tenancy;
 
 namespace MechanicBuddy.Provisioning.Routing.Nginx;
 
 /// <summary>
-/// Renders one tenant's routes file: a line per host name for the edge's <c>map $host $mb_route</c> (see
-/// scripts/infra.sh), whose value is "TENANT STATE API WEB". One server block serves every tenant from that map, so a
-/// reload hashes a line per host instead of parsing a server block per tenant: the reload's cost stays flat as the
-/// fleet grows. Every interpolated value is validated here, so no input can add an entry or a directive.
+/// Renders one tenant's route: a line per host name for the edge's <c>map $host $mb_route</c> (see scripts/infra.sh),
+/// whose value is "TENANT STATE API WEB". One server block serves every tenant from that map, so a reload hashes a
+/// line per host instead of parsing a server block per tenant: the reload's cost stays flat as the fleet grows. The
+/// lines live in the tenant's bucket file (<see cref="NginxRouteTable"/>). Every interpolated value is validated here,
+/// so no input can add an entry or a directive.
 /// </summary>
 public static class NginxRouteEntry
 {
     /// <summary>Answered by nginx itself, so the provisioner can see a route is live without the shared backend.</summary>
     public const string ProbePath = "/.well-known/mechanicbuddy/route";
 
-    public const string Extension = ".map";
-
-    public static string FileName(string tenantId) => $"tenant-{TenantIds.Require(tenantId)}{Extension}";
-
     /// <summary>What the probe path answers: the tenant id, marked when the route is suspended, so a reload is seen to have landed.</summary>
     public static string ProbeBody(string tenantId, bool suspended) => suspended ? $"{tenantId} suspended" : tenantId;
 
-    public static string Render(TenantRoute route)
+    /// <summary>The route's map lines, its main host name first (the one the probe asks for).</summary>
+    public static IReadOnlyList<string> Render(TenantRoute route)
     {
         var tenantId = TenantIds.Require(route.TenantId);
         var state = route.Suspended ? "suspended" : "active";
         var value = $"{tenantId} {state} {RequireUpstream(route.ApiUpstream)} {RequireUpstream(route.WebUpstream)}";
-        var sb = new StringBuilder();
-        sb.Append("# MechanicBuddy tenant route: ").Append(tenantId).Append(" (written by MechanicBuddy provisioning; do not edit)\n");
-        foreach (var host in route.AllHostnames.Select(RequireHostname))
-        {
-            sb.Append(host).Append(" \"").Append(value).Append("\";\n");
-        }
-        return sb.ToString();
+        return route.AllHostnames.Select(host => $"{RequireHostname(host)} \"{value}\";").ToList();
     }
-
-    /// <summary>The first host name of a rendered file (the one the probe asks for), or null.</summary>
-    public static string? FirstHostname(string rendered) =>
-        rendered.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && l[0] != '#')?.Split(' ')[0];
 
     /// <summary>
     /// Lower-case labels of letters, digits and inner hyphens, at least two of them: a single word could be one of the

@@ -12,11 +12,14 @@ public sealed class NginxRouteEntryTests
     {
         var route = new TenantRoute("quick-fix-x7y8z9", "quick-fix-x7y8z9.mechanicbuddy.app", Backend, new Uri("http://10.0.0.5:8080")) { AliasHostnames = ["shop.example.com"] };
 
-        var entry = NginxRouteEntry.Render(route);
+        var lines = NginxRouteEntry.Render(route);
 
-        Assert.Contains("\nquick-fix-x7y8z9.mechanicbuddy.app \"quick-fix-x7y8z9 active http://10.0.0.5:8080 http://127.0.0.1:5080\";\n", entry, StringComparison.Ordinal);
-        Assert.Contains("\nshop.example.com \"quick-fix-x7y8z9 active http://10.0.0.5:8080 http://127.0.0.1:5080\";\n", entry, StringComparison.Ordinal);
-        Assert.Equal("quick-fix-x7y8z9.mechanicbuddy.app", NginxRouteEntry.FirstHostname(entry));
+        Assert.Equal(
+            [
+                "quick-fix-x7y8z9.mechanicbuddy.app \"quick-fix-x7y8z9 active http://10.0.0.5:8080 http://127.0.0.1:5080\";",
+                "shop.example.com \"quick-fix-x7y8z9 active http://10.0.0.5:8080 http://127.0.0.1:5080\";",
+            ], lines);
+        Assert.All(lines, l => Assert.Equal("quick-fix-x7y8z9", NginxRouteTable.TenantOf(l)));
     }
 
     [Fact]
@@ -24,7 +27,7 @@ public sealed class NginxRouteEntryTests
     {
         var route = new TenantRoute("quick-fix-x7y8z9", "quick-fix-x7y8z9.mechanicbuddy.app", Backend, Backend) { Suspended = true };
 
-        Assert.Contains(" \"quick-fix-x7y8z9 suspended ", NginxRouteEntry.Render(route), StringComparison.Ordinal);
+        Assert.Contains(" \"quick-fix-x7y8z9 suspended ", Assert.Single(NginxRouteEntry.Render(route)), StringComparison.Ordinal);
         Assert.Equal("quick-fix-x7y8z9 suspended", NginxRouteEntry.ProbeBody("quick-fix-x7y8z9", suspended: true));
     }
 
@@ -66,6 +69,35 @@ public sealed class NginxRouteEntryTests
     public void An_invalid_tenant_id_never_reaches_the_config()
     {
         Assert.Throws<ArgumentException>(() => NginxRouteEntry.Render(new TenantRoute("x\"; return 200 \"", "q.mechanicbuddy.app", Backend, Backend)));
-        Assert.Throws<ArgumentException>(() => NginxRouteEntry.FileName("../../etc/nginx"));
+        Assert.Throws<ArgumentException>(() => NginxRouteTable.BucketOf("../../etc/nginx"));
+    }
+
+    [Fact]
+    public void A_bucket_keeps_other_tenants_lines_when_one_tenant_is_replaced_or_removed()
+    {
+        var a = NginxRouteEntry.Render(new TenantRoute("alpha-x1y2z3", "alpha-x1y2z3.mechanicbuddy.app", Backend, Backend));
+        var b = NginxRouteEntry.Render(new TenantRoute("bravo-x1y2z3", "bravo-x1y2z3.mechanicbuddy.app", Backend, Backend) { AliasHostnames = ["bravo.example.com"] });
+        var bucket = NginxRouteTable.Replace(NginxRouteTable.Replace("", "alpha-x1y2z3", a), "bravo-x1y2z3", b);
+
+        var suspended = NginxRouteTable.Replace(bucket, "alpha-x1y2z3",
+            NginxRouteEntry.Render(new TenantRoute("alpha-x1y2z3", "alpha-x1y2z3.mechanicbuddy.app", Backend, Backend) { Suspended = true }));
+        var removed = NginxRouteTable.Replace(suspended, "bravo-x1y2z3", []);
+
+        Assert.Equal(b, NginxRouteTable.LinesOf(suspended, "bravo-x1y2z3"));
+        Assert.Contains("alpha-x1y2z3 suspended", Assert.Single(NginxRouteTable.LinesOf(suspended, "alpha-x1y2z3")), StringComparison.Ordinal);
+        Assert.Empty(NginxRouteTable.LinesOf(removed, "bravo-x1y2z3"));
+        Assert.Single(NginxRouteTable.LinesOf(removed, "alpha-x1y2z3"));
+        Assert.Equal("", NginxRouteTable.Replace(removed, "alpha-x1y2z3", []));
+    }
+
+    [Fact]
+    public void Tenants_spread_over_the_buckets_and_a_tenant_always_lands_in_the_same_one()
+    {
+        var buckets = Enumerable.Range(0, 2000).Select(i => NginxRouteTable.BucketOf($"shop-{i:x6}")).ToList();
+
+        Assert.Equal(NginxRouteTable.BucketCount, buckets.Distinct().Count());
+        Assert.True(buckets.GroupBy(b => b).Max(g => g.Count()) < 3 * 2000 / NginxRouteTable.BucketCount);
+        // A hash that depends on the process (string.GetHashCode) would move tenants between buckets on every restart.
+        Assert.Equal("bucket-0c.map", NginxRouteTable.BucketOf("quick-fix-x7y8z9"));
     }
 }
