@@ -24,13 +24,17 @@ public sealed record CliSettings(string? Gateway, string? Token)
     public void Save()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-        var temporary = FilePath + ".tmp";
-        File.WriteAllText(temporary, "");
+        var temporary = FilePath + ".tmp-" + Guid.NewGuid().ToString("N");
+        // Created new (never through a planted file or link) and readable by its owner only from its first byte.
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this));
+        using (var file = new StreamWriter(new FileStream(temporary, create)))
+        {
+            file.Write(JsonSerializer.Serialize(this));
+        }
         File.Move(temporary, FilePath, overwrite: true);
     }
 }

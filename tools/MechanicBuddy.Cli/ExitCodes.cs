@@ -12,7 +12,7 @@ public static class ExitCodes
     public const int NotAllowed = 3;
     /// <summary>No such tenant, pool or rollout (404).</summary>
     public const int NotFound = 4;
-    /// <summary>The Gateway refused the request as it stands: invalid input (400/422) or the wrong state (409).</summary>
+    /// <summary>The Gateway refused the request as it stands: invalid input (400/413/422), the wrong state (409) or too many at once (429).</summary>
     public const int Refused = 5;
     /// <summary>The Gateway or what it needs is unreachable or failing (5xx, no connection, timeout).</summary>
     public const int Unavailable = 6;
@@ -22,7 +22,7 @@ public static class ExitCodes
         < 400 => Ok,
         401 or 403 => NotAllowed,
         404 => NotFound,
-        400 or 409 or 422 or 429 => Refused,
+        400 or 409 or 413 or 422 or 429 => Refused,
         _ => Unavailable,
     };
 }

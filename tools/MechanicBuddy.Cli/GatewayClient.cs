@@ -33,9 +33,13 @@ public sealed class GatewayClient(CliSettings settings) : IDisposable
     public Task<GatewayAnswer> GetAsync(string path) => SendAsync(HttpMethod.Get, path, null);
 
     /// <param name="waitSeconds">Sent as Prefer: wait=N, so a quick change answers with its end state.</param>
-    public async Task<GatewayAnswer> SendAsync(HttpMethod method, string path, object? body, int? waitSeconds = null)
+    public async Task<GatewayAnswer> SendAsync(HttpMethod method, string path, object? body, int? waitSeconds = null, Dictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.Add(name, value);
+        }
         if (waitSeconds is { } wait)
         {
             request.Headers.Add("Prefer", $"wait={wait}");

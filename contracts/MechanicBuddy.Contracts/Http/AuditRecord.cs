@@ -19,12 +19,13 @@ public record AuditRecord
     public required string Method { get; init; }
     public required string Path { get; init; }
     public required int Status { get; init; }
-    /// <summary>accepted (2xx/3xx) or refused (anything else).</summary>
+    /// <summary>accepted (2xx/3xx), refused (4xx/5xx answered), or error (the answer broke off; the change may have been made).</summary>
     public required string Outcome { get; init; }
     /// <summary>Why it was refused: the problem's title and detail, or the validation errors.</summary>
     public string? Reason { get; init; }
 
     public const string Accepted = "accepted";
     public const string Refused = "refused";
+    public const string Error = "error";
     public const string Anonymous = "anonymous";
 }

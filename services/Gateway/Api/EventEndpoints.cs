@@ -27,6 +27,20 @@ public static class EventEndpoints
         return app;
     }
 
+    /// <summary>The events after the cursor; none while the registry is briefly away (the stream stays and asks again).</summary>
+    static async Task<IReadOnlyList<TenantEvent>> NextPageAsync(ITenantRegistryApi registry, string? cursor, string? tenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var next = await registry.GetEventsAsync(cursor, tenantId, 200, cancellationToken);
+            return next is { IsSuccessful: true, Content: { } events } ? events : [];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+    }
+
     static async Task<IResult> StreamAsync(HttpContext http, string? tenantId, string? after, string? from, ITenantRegistryApi registry, CancellationToken cancellationToken)
     {
         var cursor = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } last ? last : after;
@@ -57,7 +71,7 @@ public static class EventEndpoints
         // Proxies must pass events on as they come, not buffer the stream.
         http.Response.Headers["X-Accel-Buffering"] = "no";
         await http.Response.WriteAsync("retry: 2000\n\n", cancellationToken);
-        var page = first.Content ?? [];
+        IReadOnlyList<TenantEvent> page = first.Content ?? [];
         var quietSince = DateTime.UtcNow;
         try
         {
@@ -83,9 +97,12 @@ public static class EventEndpoints
                 {
                     await Task.Delay(Poll, cancellationToken);
                 }
-                var next = await registry.GetEventsAsync(cursor, tenantId, 200, cancellationToken);
-                // A registry briefly away: keep the stream, try again on the next turn.
-                page = next is { IsSuccessful: true, Content: { } events } ? events : [];
+                if (OperatorAccess.ExpiresAt(http.User) is { } expires && DateTimeOffset.UtcNow >= expires)
+                {
+                    // The token that opened the stream has expired: the client reconnects with a fresh one.
+                    break;
+                }
+                page = await NextPageAsync(registry, cursor, tenantId, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -18,9 +18,9 @@ public static class TokenEndpoints
         {
             var errors = new Dictionary<string, string[]>();
             var subject = request?.Subject?.Trim();
-            if (subject is not { Length: > 0 and <= 100 } || !subject.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '_' or '-'))
+            if (!OperatorAccess.IsValidSubject(subject))
             {
-                errors["subject"] = ["required: 1 to 100 letters, digits, '@', '.', '_' or '-'"];
+                errors["subject"] = ["required: 1 to 100 letters, digits, '@', '.', '_' or '-', not 'anonymous'"];
             }
             var role = request?.Role ?? AuthOptions.ViewerRole;
             if (!AuthOptions.Roles.Contains(role))

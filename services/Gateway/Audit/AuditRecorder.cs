@@ -6,11 +6,13 @@ namespace MechanicBuddy.Gateway.Audit;
 
 /// <summary>
 /// Writes audit records to the registry, retrying a registry that is briefly away. A record that still cannot be
-/// written is logged in full at error level (the action itself has already been answered), so it is not lost silently.
+/// written within about 5 s is logged in full at error level (the action itself has already been answered), so it is not lost silently.
 /// </summary>
 public sealed class AuditRecorder(ITenantRegistryApi registry, ILogger<AuditRecorder> logger)
 {
-    static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(1)];
+    static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)];
+    /// <summary>Each attempt's bound: a registry that hangs must not hold an answer that is already decided for long.</summary>
+    static readonly TimeSpan Attempt = TimeSpan.FromSeconds(2);
 
     /// <summary>Not cancellable on purpose: the record is written even if the caller went away, since what was done was done.</summary>
     public async Task RecordAsync(AuditRecord record)
@@ -19,7 +21,8 @@ public sealed class AuditRecorder(ITenantRegistryApi registry, ILogger<AuditReco
         {
             try
             {
-                var response = await registry.AppendAuditAsync(record, CancellationToken.None);
+                using var bound = new CancellationTokenSource(Attempt);
+                var response = await registry.AppendAuditAsync(record, bound.Token);
                 if (response.IsSuccessful)
                 {
                     return;

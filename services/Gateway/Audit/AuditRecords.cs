@@ -10,27 +10,31 @@ public static class AuditRecords
 {
     const int MaxReason = 1000;
 
-    public static AuditRecord Of(HttpContext context, string requestId, byte[] body)
+    /// <param name="failure">The exception that broke the answer, if one did: the outcome is then "error".</param>
+    public static AuditRecord Of(HttpContext context, string requestId, byte[] body, Exception? failure = null)
     {
-        var status = context.Response.StatusCode;
+        var status = failure is null ? context.Response.StatusCode : context.RequestAborted.IsCancellationRequested ? 499 : 500;
         var endpoint = context.GetEndpoint();
         var routeValues = context.Request.RouteValues;
         var answer = Parse(body);
         return new AuditRecord
         {
-            Subject = OperatorAccess.Subject(context.User) ?? AuditRecord.Anonymous,
+            Subject = Truncate(OperatorAccess.Subject(context.User) ?? AuditRecord.Anonymous, 200),
             Role = OperatorAccess.Role(context.User),
             Action = endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName
                 ?? $"{context.Request.Method} {(endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no such route)"}",
-            TenantId = routeValues["tenantId"] as string ?? Text(answer, "tenantId"),
-            Target = routeValues["name"] as string ?? routeValues["id"] as string ?? Text(answer, "subject"),
+            // Route values are whatever the caller put in the path: bounded like every other field.
+            TenantId = Truncate(routeValues["tenantId"] as string ?? Text(answer, "tenantId"), 100),
+            Target = Truncate(routeValues["name"] as string ?? routeValues["id"] as string ?? MintedToken(answer), 200),
             RequestId = requestId,
             ClientAddress = context.Connection.RemoteIpAddress?.ToString(),
             Method = context.Request.Method,
             Path = Truncate(context.Request.Path.Value ?? "/", 500),
             Status = status,
-            Outcome = status < 400 ? AuditRecord.Accepted : AuditRecord.Refused,
-            Reason = status < 400 ? null : Truncate(ReasonOf(answer, status), MaxReason),
+            Outcome = failure is not null ? AuditRecord.Error : status < 400 ? AuditRecord.Accepted : AuditRecord.Refused,
+            Reason = failure is not null
+                ? Truncate($"the answer broke off ({failure.GetType().Name}: {failure.Message}); the change may have been made", MaxReason)
+                : status < 400 ? null : Truncate(ReasonOf(answer, status), MaxReason),
         };
     }
 
@@ -74,8 +78,13 @@ public static class AuditRecords
         }
     }
 
+    /// <summary>A minted token's subject, role and expiry (not the token).</summary>
+    static string? MintedToken(JsonElement? answer) =>
+        Text(answer, "subject") is { } subject ? $"{subject} as {Text(answer, "role")} until {Text(answer, "expiresAt")}" : null;
+
     static string? Text(JsonElement? element, string name) =>
         element is { } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Truncate(value.GetString()!, 500) : null;
 
-    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max] + "…";
 }

@@ -32,10 +32,15 @@ public sealed class OperatorAuditMiddleware(RequestDelegate next, AuditRecorder 
         {
             await next(context);
         }
-        finally
+        catch (Exception ex)
         {
+            // The change may have been made before the answer broke (a caller gone during Prefer: wait, a registry
+            // error after the command left): it is recorded all the same, as an error, and the exception goes on.
             context.Response.Body = original;
+            await recorder.RecordAsync(AuditRecords.Of(context, requestId, [], failure: ex));
+            throw;
         }
+        context.Response.Body = original;
         await recorder.RecordAsync(AuditRecords.Of(context, requestId, buffer.ToArray()));
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);

@@ -11,6 +11,8 @@ const routes = { tenants, tenant, drift, pools, migrations, audit };
 const main = document.getElementById("main");
 const signIn = document.getElementById("sign-in");
 let cleanup = null;
+// Each navigation has a number: a view that finishes rendering after the operator moved on is closed at once.
+let generation = 0;
 
 function showSignIn(message = "") {
   session.token = null;
@@ -35,8 +37,11 @@ async function route() {
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#/${name === "tenant" ? "tenants" : name}`);
   }
+  const mine = ++generation;
   const container = clear(main);
-  cleanup = (await view.render(container, rest.map(decodeURIComponent))) ?? null;
+  const close = (await view.render(container, rest.map(decodeURIComponent))) ?? null;
+  if (mine !== generation) { if (close) close(); return; }
+  cleanup = close;
   main.focus({ preventScroll: true });
 }
 

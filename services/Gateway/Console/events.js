@@ -31,8 +31,9 @@ export function listen(path, onEvent, onState = () => {}) {
               if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 2);
             }
             if (fields.data) {
-              lastId = fields.id ?? lastId;
+              // The cursor moves only once the event is shown: one whose handler failed comes again on reconnect.
               onEvent(JSON.parse(fields.data));
+              lastId = fields.id ?? lastId;
             }
           }
         }

@@ -135,9 +135,9 @@ public static class GatewayExtensions
         var subject = args.Length > 1 ? args[1] : "operator";
         var hours = args.Length > 2 && int.TryParse(args[2], out var h) ? h : 12;
         var role = args.Length > 3 ? args[3] : AuthOptions.SuperAdminRole;
-        if (!AuthOptions.Roles.Contains(role))
+        if (!AuthOptions.Roles.Contains(role) || !OperatorAccess.IsValidSubject(subject))
         {
-            Console.Error.WriteLine($"role must be one of {string.Join(", ", AuthOptions.Roles)}");
+            Console.Error.WriteLine($"the subject must be 1 to 100 letters, digits, '@', '.', '_' or '-' (not 'anonymous'), the role one of {string.Join(", ", AuthOptions.Roles)}");
             Environment.ExitCode = 2;
             return true;
         }

@@ -20,6 +20,15 @@ public static class OperatorAccess
     public static string? Subject(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true ? user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.FindFirstValue("sub") : null;
 
+    /// <summary>When the token expires ("exp"), if it says.</summary>
+    public static DateTimeOffset? ExpiresAt(ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue("exp"), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    /// <summary>A subject a token may be minted for: 1 to 100 letters, digits, '@', '.', '_', '-', and not the audit log's "anonymous".</summary>
+    public static bool IsValidSubject(string? subject) =>
+        subject is { Length: > 0 and <= 100 } && subject.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '_' or '-')
+        && !string.Equals(subject, Contracts.Http.AuditRecord.Anonymous, StringComparison.OrdinalIgnoreCase);
+
     public static string? Role(ClaimsPrincipal user) =>
         AuthOptions.Roles.FirstOrDefault(user.IsInRole);
 

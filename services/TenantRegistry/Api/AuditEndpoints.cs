@@ -29,9 +29,9 @@ public static class AuditEndpoints
             HttpResponse response, CancellationToken cancellationToken) =>
         {
             var errors = new Dictionary<string, string[]>();
-            if (query.Outcome is { } outcome && outcome is not (AuditRecord.Accepted or AuditRecord.Refused))
+            if (query.Outcome is { } outcome && outcome is not (AuditRecord.Accepted or AuditRecord.Refused or AuditRecord.Error))
             {
-                errors["outcome"] = [$"must be {AuditRecord.Accepted} or {AuditRecord.Refused}"];
+                errors["outcome"] = [$"must be {AuditRecord.Accepted}, {AuditRecord.Refused} or {AuditRecord.Error}"];
             }
             if (query.Limit is < 1 or > MaxPage)
             {
@@ -107,9 +107,9 @@ public static class AuditEndpoints
                 errors[name] = [required ? $"required, at most {MaxText} characters" : $"at most {MaxText} characters"];
             }
         }
-        if (record.Outcome is not (AuditRecord.Accepted or AuditRecord.Refused))
+        if (record.Outcome is not (AuditRecord.Accepted or AuditRecord.Refused or AuditRecord.Error))
         {
-            errors["outcome"] = [$"must be {AuditRecord.Accepted} or {AuditRecord.Refused}"];
+            errors["outcome"] = [$"must be {AuditRecord.Accepted}, {AuditRecord.Refused} or {AuditRecord.Error}"];
         }
         if (record.Status is < 100 or > 599)
         {

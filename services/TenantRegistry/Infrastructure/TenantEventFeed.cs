@@ -45,23 +45,34 @@ public sealed class TenantEventFeed(NpgsqlDataSource registry)
     }
 
     /// <summary>
-    /// The oldest transaction id of this login still open in this database, or the next one to be assigned. Taken in a
-    /// statement of its own: a transaction open now that commits before the rows are read is then either counted as
-    /// open or visible to the read.
+    /// The oldest transaction id of this login still open in this database, or the next one to be assigned. The
+    /// snapshot is taken first and the sessions read after it, each in a statement of its own: a transaction in the
+    /// snapshot is then either still seen open or already committed, and the rows are read after both, so a committed
+    /// one is visible to that read; one that starts later gets an id at or above the snapshot's end.
     /// </summary>
     static async Task<string> HorizonAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var open = new NpgsqlCommand(
-            """
-            WITH now AS (SELECT pg_current_snapshot() AS s),
-                 mine AS (SELECT backend_xid::text::numeric AS xid FROM pg_stat_activity
-                          WHERE datname = current_database() AND usename = current_user AND backend_xid IS NOT NULL)
-            SELECT coalesce(
-                (SELECT x FROM now, pg_snapshot_xip(now.s) AS x
-                 WHERE (x::text::numeric % 4294967296) IN (SELECT xid FROM mine) ORDER BY x LIMIT 1),
-                (SELECT pg_snapshot_xmax(s) FROM now))::text
-            """, connection);
-        return (string)(await open.ExecuteScalarAsync(cancellationToken))!;
+        string snapshot;
+        await using (var take = new NpgsqlCommand("SELECT pg_current_snapshot()::text", connection))
+        {
+            snapshot = (string)(await take.ExecuteScalarAsync(cancellationToken))!;
+        }
+        var open = new HashSet<ulong>();
+        await using (var sessions = new NpgsqlCommand(
+            "SELECT backend_xid::text FROM pg_stat_activity WHERE datname = current_database() AND usename = current_user AND backend_xid IS NOT NULL",
+            connection))
+        await using (var reader = await sessions.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                open.Add(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture));
+            }
+        }
+        // "xmin:xmax:xip,…" with 64-bit ids; a session shows the low 32 bits of its id.
+        var parts = snapshot.Split(':');
+        IEnumerable<ulong> inProgress = parts[2].Length == 0 ? [] : parts[2].Split(',').Select(x => ulong.Parse(x, CultureInfo.InvariantCulture));
+        var mine = inProgress.Where(x => open.Contains(x & 0xFFFF_FFFF)).ToList();
+        return (mine.Count > 0 ? mine.Min() : ulong.Parse(parts[1], CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture);
     }
 
     static async Task<IReadOnlyList<TenantEvent>> EventsAsync(NpgsqlCommand read, string horizon, string? tenantId, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ CREATE TABLE audit_log (
     method          text NOT NULL,
     path            text NOT NULL,
     status          integer NOT NULL,
-    outcome         text NOT NULL CHECK (outcome IN ('accepted', 'refused')),
+    outcome         text NOT NULL CHECK (outcome IN ('accepted', 'refused', 'error')),
     reason          text
 );
 

@@ -62,7 +62,10 @@ public sealed class AuditTests(ControlPlaneFixture plane)
         // Nothing was built for the forced signup: no tenant of that company.
         Assert.Empty((await plane.Client.GetFromJsonAsync<List<TenantDto>>("/api/tenants?q=Forced%20Forks", Json))!);
         // The token minting itself is on record, naming whom it was for.
-        Assert.Contains(await AuditAsync("action=MintToken&outcome=accepted"), r => r.Target == "support-desk" && r.Subject == "e2e-operator");
+        Assert.Contains(await AuditAsync("action=MintToken&outcome=accepted"),
+            r => r.Target?.StartsWith("support-desk as Viewer until ", StringComparison.Ordinal) == true && r.Subject == "e2e-operator");
+        // Nobody can be minted a token in the name the audit log gives to callers without one.
+        Assert.Equal(HttpStatusCode.BadRequest, (await plane.Client.PostAsJsonAsync("/api/tokens", new { subject = "Anonymous", role = AuthOptions.ViewerRole })).StatusCode);
     }
 
     [Fact]

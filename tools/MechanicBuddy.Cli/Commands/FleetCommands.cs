@@ -102,6 +102,7 @@ public static class FleetCommands
             return (IReadOnlyList<string?>)[Output.Text(r, "id"), Output.Text(r, "targetVersion"), Output.Text(r, "state"), Count("Migrated"), Count("Failed"),
                 Count("Pending"), Output.Time(r, "createdAt")];
         }));
-        return rollouts.Any(r => Output.Text(r, "state") == "Stopped") ? ExitCodes.Failed : ExitCodes.Ok;
+        // One rollout shown (show, start, pause…): exit 1 when it has stopped on failures. The list is history: 0.
+        return verb != "list" && Output.Text(rollouts[0], "state") == "Stopped" ? ExitCodes.Failed : ExitCodes.Ok;
     }
 }

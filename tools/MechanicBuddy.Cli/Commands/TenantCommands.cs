@@ -14,9 +14,12 @@ public static class TenantCommands
             ownerEmail = args.Option("email") ?? throw new UsageException("signup: --email ADDRESS is required"),
             customDomain = args.Option("domain"),
         };
-        var answer = await gateway.SendAsync(HttpMethod.Post, "/api/provisioning/provision", body);
+        // A signup that times out can be sent again with the same key: the Gateway answers with the same tenant.
+        var key = args.Option("idempotency-key") ?? Guid.NewGuid().ToString();
+        var answer = await gateway.SendAsync(HttpMethod.Post, "/api/provisioning/provision", body, headers: new() { ["Idempotency-Key"] = key });
         if (!answer.Ok)
         {
+            Console.Error.WriteLine($"(to send this signup again safely: --idempotency-key {key})");
             return Output.Problem(answer);
         }
         var result = answer.Json!.Value;
@@ -40,7 +43,7 @@ public static class TenantCommands
             .Select(f => $"{f}={Uri.EscapeDataString(args.Option(f)!)}").ToList();
         var limit = args.Option("limit") ?? "50";
         var tenants = new List<JsonElement>();
-        string? after = null;
+        var after = args.Option("after");
         do
         {
             var query = string.Join('&', filters.Append($"limit={limit}").Concat(after is null ? [] : [$"after={Uri.EscapeDataString(after)}"]));

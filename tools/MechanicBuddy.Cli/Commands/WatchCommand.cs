@@ -16,6 +16,11 @@ public static class WatchCommand
     public static async Task<int> RunAsync(string tenantId, CliArguments args, GatewayClient gateway)
     {
         var timeout = int.TryParse(args.Option("timeout"), out var seconds) ? seconds : 600;
+        var known = await gateway.GetAsync($"/api/tenants/{Uri.EscapeDataString(tenantId)}");
+        if (!known.Ok)
+        {
+            return Output.Problem(known);
+        }
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(timeout));
         var (response, refusal) = await gateway.OpenStreamAsync($"/api/events?tenantId={Uri.EscapeDataString(tenantId)}&from=start", null, stop.Token);
         if (refusal is not null)

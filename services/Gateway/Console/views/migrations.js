@@ -4,15 +4,17 @@ import { h, clear, time, table, toast } from "../dom.js";
 // Fleet schema rollouts: the newest with their progress; one rollout's tenants; start, pause, resume, abort.
 export async function render(container, [id]) {
   let timer;
+  let left = false;
   async function load() {
+    if (left) return;
     try {
       const body = id ? await one(id) : await list();
       clear(container, body);
     } catch (error) {
       clear(container, h("h1", {}, "Migrations"), h("p", { class: "error", role: "alert" }, error.message));
     }
-    // Progress moves while a rollout runs: look again every two seconds.
-    timer = setTimeout(load, 2000);
+    // Progress moves while a rollout runs: look again every two seconds (not once the page is left).
+    if (!left) timer = setTimeout(load, 2000);
   }
 
   async function list() {
@@ -40,7 +42,7 @@ export async function render(container, [id]) {
   }
 
   await load();
-  return () => clearTimeout(timer);
+  return () => { left = true; clearTimeout(timer); };
 }
 
 function progress(counts) {

@@ -1,7 +1,8 @@
 import { api, session } from "../api.js";
 import { h, clear, time, statusBadge, toast, table } from "../dom.js";
 
-const STATUSES = ["", "Provisioning", "Active", "Failed", "Suspended", "Deprovisioning", "Deprovisioned", "ChangingTier"];
+// The statuses a tenant list can be filtered by (the registry's TenantStatuses; tier-change phases are listed by the API docs).
+const STATUSES = ["", "Provisioning", "Active", "Failed", "Suspended", "Suspending", "Resuming", "Compensating", "Deprovisioning", "Deprovisioned"];
 const TIERS = ["", "free", "demo", "professional", "enterprise"];
 const PAGE = 50;
 
