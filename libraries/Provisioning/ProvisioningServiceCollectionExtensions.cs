@@ -39,6 +39,7 @@ public static class ProvisioningServiceCollectionExtensions
         services.AddRefitGeneratedClient<INginxProxyManagerApi>(new RefitSettings(new SystemTextJsonContentSerializer(new JsonSerializerOptions(JsonSerializerDefaults.Web))))
             .ConfigureHttpClient((sp, c) => c.BaseAddress = new Uri(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Npm.BaseUrl));
         services.AddSingleton<NginxRouteDriver>();
+        services.AddHostedService<NginxServerBlockImport>();
         services.AddSingleton<NpmRouteDriver>();
         services.AddSingleton<ITenantRouteDriver>(sp => sp.GetRequiredService<IOptions<RoutingOptions>>().Value.Driver == "npm"
             ? sp.GetRequiredService<NpmRouteDriver>()

@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MechanicBuddy.IntegrationTests.SharedTierProvisioner;
 
 /// <summary>The edge map against the real nginx: the API and Web upstreams of each host, names pinned, and a host two tenants claim.</summary>
-public sealed class NginxEdgeTests(SharedPoolFixture fixture) : IClassFixture<SharedPoolFixture>
+[Collection(SharedPoolCollection.Name)]
+public sealed class NginxEdgeTests(SharedPoolFixture fixture)
 {
     static readonly HttpClient Edge = new() { Timeout = TimeSpan.FromSeconds(5) };
 

@@ -94,3 +94,13 @@ public sealed class SharedPoolFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>
+/// One pool, nginx and echo backend for every class that works on them, one class at a time: the fixture's cleanup
+/// removes every route under its domain, which would pull routes from under a class still running beside it.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class SharedPoolCollection : ICollectionFixture<SharedPoolFixture>
+{
+    public const string Name = "shared pool";
+}

@@ -10,7 +10,8 @@ using Npgsql;
 namespace MechanicBuddy.IntegrationTests.SharedTierProvisioner;
 
 /// <summary>Path 1 against the real PostgreSQL and nginx.</summary>
-public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture) : IClassFixture<SharedPoolFixture>
+[Collection(SharedPoolCollection.Name)]
+public sealed class SharedTenantProvisionerTests(SharedPoolFixture fixture)
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
