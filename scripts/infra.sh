@@ -174,24 +174,20 @@ http {
       add_header Retry-After 3600 always;
       return 503 '{"title":"This workshop is suspended","status":503}';
     }
-    # proxy_set_header replaces whatever X-Tenant-ID the client sent: the backend trusts this header from the edge only.
+    # Every location that proxies inherits these. proxy_set_header replaces whatever X-Tenant-ID the client sent:
+    # the backend trusts this header from the edge only.
+    proxy_set_header Host \$host;
+    proxy_set_header X-Tenant-ID \$mb_tenant;
+    proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto \$scheme;
+    proxy_set_header X-Forwarded-Host \$host;
     location /api/ {
       if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
       proxy_pass \$mb_api;
-      proxy_set_header Host \$host;
-      proxy_set_header X-Tenant-ID \$mb_tenant;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
-      proxy_set_header X-Forwarded-Host \$host;
     }
     location / {
       if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
       proxy_pass \$mb_web;
-      proxy_set_header Host \$host;
-      proxy_set_header X-Tenant-ID \$mb_tenant;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
-      proxy_set_header X-Forwarded-Host \$host;
     }
   }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.Gateway.Clients;
 using MechanicBuddy.Gateway.Security;
-using Refit;
 
 namespace MechanicBuddy.Gateway.Api;
 
@@ -12,22 +11,8 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/audit", async ([AsParameters] AuditQuery query, HttpResponse http, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
-        {
-            var response = await registry.GetAuditAsync(query.Subject, query.Action, query.TenantId, query.Outcome, Iso(query.Since), Iso(query.Until),
-                query.Limit, query.After, cancellationToken);
-            if (response.IsSuccessful)
-            {
-                if (response.NextCursor() is { } next)
-                {
-                    http.Headers[TenantListQuery.NextCursorHeader] = next;
-                }
-                return TypedResults.Ok(response.Content);
-            }
-            // The registry validates filters and paging; its problem goes back unchanged.
-            return response.StatusCode == System.Net.HttpStatusCode.BadRequest
-                ? Results.Content((response.Error as ApiException)?.Content ?? "", "application/problem+json", statusCode: 400)
-                : Problems.RegistryUnavailable($"The tenant registry answered {(int?)response.StatusCode}.");
-        })
+                RegistryPages.Forward(await registry.GetAuditAsync(query.Subject, query.Action, query.TenantId, query.Outcome, Iso(query.Since), Iso(query.Until),
+                    query.Limit, query.After, cancellationToken), http))
             .RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Audit").WithName("ListAudit")
             .WithSummary("Who did what: every change asked of the Gateway, accepted or refused; filter by subject, action, tenantId, outcome, since, until; page with limit and after (X-Next-Cursor).")
             .Produces<List<AuditRecord>>().ProducesValidationProblem();

@@ -6,7 +6,6 @@ using MechanicBuddy.Gateway.Clients;
 using MechanicBuddy.Gateway.Consumers;
 using MechanicBuddy.Gateway.Security;
 using MechanicBuddy.Tenancy;
-using Refit;
 
 namespace MechanicBuddy.Gateway.Api;
 
@@ -18,21 +17,7 @@ public static class TenantEndpoints
             .AddEndpointFilter<TenantIdFilter>();
 
         group.MapGet("/", async ([AsParameters] TenantListQuery query, HttpResponse http, ITenantRegistryApi registry, CancellationToken cancellationToken) =>
-        {
-            var response = await registry.ListAsync(query, cancellationToken);
-            if (response.IsSuccessful)
-            {
-                if (response.NextCursor() is { } next)
-                {
-                    http.Headers[TenantListQuery.NextCursorHeader] = next;
-                }
-                return TypedResults.Ok(response.Content);
-            }
-            // The registry validates paging and filters; pass its problem through unchanged.
-            return response.StatusCode == System.Net.HttpStatusCode.BadRequest
-                ? Results.Content((response.Error as ApiException)?.Content ?? "", "application/problem+json", statusCode: 400)
-                : Problems.RegistryUnavailable($"The tenant registry answered {(int?)response.StatusCode}.");
-        })
+                RegistryPages.Forward(await registry.ListAsync(query, cancellationToken), http))
             .WithName("ListTenants")
             .WithSummary("Tenants, newest first; filter by status, tier, pool, deploymentMode and q (id prefix or part of the company name); page with limit and after (the X-Next-Cursor of the page before).")
             .Produces<List<TenantDto>>().ProducesValidationProblem();

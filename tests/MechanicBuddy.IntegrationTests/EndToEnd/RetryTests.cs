@@ -1,4 +1,3 @@
-using MechanicBuddy.Gateway.Validation;
 using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
@@ -15,21 +14,8 @@ public sealed class RetryTests(ControlPlaneFixture plane)
     [Fact]
     public async Task A_failed_provisioning_is_retried_to_active_with_the_same_tenant_and_admin()
     {
-        // The tenant's schema name is taken in the pool before it signs up (an Idempotency-Key fixes its id in advance):
-        // its migrations are refused, and the compensation removes the squatter along with everything else.
-        var key = Guid.NewGuid().ToString();
-        var (tenantId, password, _) = IdempotentSignup.For(key,
-            new SignupValidator.ValidSignup("Retry Rotors", "free", "owner@retry.example", null, DeploymentModes.Shared), plane.Auth);
+        var (tenantId, password, failed) = await SquattedSignup.RunAsync(plane, "Retry Rotors", "owner@retry.example");
         var names = new TenantNames(tenantId);
-        await plane.Pool.OwnerExecuteAsync($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int)");
-        using var signup = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
-        {
-            Content = JsonContent.Create(new { companyName = "Retry Rotors", subscriptionTier = "free", ownerEmail = "owner@retry.example" }),
-        };
-        signup.Headers.Add("Idempotency-Key", key);
-        signup.Headers.Add("Prefer", "wait=30");
-
-        var failed = await ResultAsync(await plane.Client.SendAsync(signup));
 
         Assert.Equal((tenantId, TenantStatuses.Failed), (failed.TenantId, failed.Status));
         Assert.Contains("PostgreSQL", failed.ErrorMessage, StringComparison.Ordinal);
