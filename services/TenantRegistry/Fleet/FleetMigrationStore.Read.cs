@@ -26,15 +26,18 @@ public sealed partial class FleetMigrationStore
         var rollouts = new List<FleetMigrationDto>();
         foreach (var id in ids)
         {
-            if (await GetAsync(id, cancellationToken) is { } rollout)
+            if (await ReadAsync(id, withTenants: false, cancellationToken) is { } rollout)
             {
-                rollouts.Add(rollout with { Tenants = [] });
+                rollouts.Add(rollout);
             }
         }
         return rollouts;
     }
 
-    public async Task<FleetMigrationDto?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public Task<FleetMigrationDto?> GetAsync(Guid id, CancellationToken cancellationToken) => ReadAsync(id, withTenants: true, cancellationToken);
+
+    /// <param name="withTenants">false: the counts only, one grouped query, whatever the rollout's size.</param>
+    async Task<FleetMigrationDto?> ReadAsync(Guid id, bool withTenants, CancellationToken cancellationToken)
     {
         await using var connection = await Registry.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -49,12 +52,25 @@ public sealed partial class FleetMigrationStore
             return null;
         }
         var tenants = new List<FleetMigrationTenantDto>();
-        await using (var read = new NpgsqlCommand(
+        var counts = FleetStates.TenantStates.ToDictionary(s => s, _ => 0);
+        if (!withTenants)
+        {
+            await using var count = new NpgsqlCommand(
+                "SELECT state, count(*)::int FROM fleet_migration_tenants WHERE migration_id = @id GROUP BY state", connection, transaction);
+            count.Parameters.AddWithValue("id", id);
+            await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+        else
+        {
+            await using var read = new NpgsqlCommand(
             """
             SELECT tenant_id, deployment_mode, server, canary, state, attempt, from_version, version, duration_ms, locked_ms, error, finished_at
             FROM fleet_migration_tenants WHERE migration_id = @id ORDER BY position
-            """, connection, transaction))
-        {
+            """, connection, transaction);
             read.Parameters.AddWithValue("id", id);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -66,6 +82,7 @@ public sealed partial class FleetMigrationStore
                     DurationMs = Nullable<long>(reader, 8), LockedMs = Nullable<long>(reader, 9), Error = reader.IsDBNull(10) ? null : reader.GetString(10),
                     FinishedAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
                 });
+                counts[tenants[^1].State]++;
             }
         }
         return new FleetMigrationDto
@@ -73,7 +90,7 @@ public sealed partial class FleetMigrationStore
             Id = rollout.Id, TargetVersion = rollout.TargetVersion, State = rollout.State, StopReason = rollout.StopReason, CanaryCount = rollout.CanaryCount,
             BatchSize = rollout.BatchSize, MaxConcurrencyPerServer = rollout.MaxPerServer, FailureThreshold = rollout.FailureThreshold,
             LockTimeoutMs = rollout.LockTimeoutMs, CreatedAt = rollout.CreatedAt, FinishedAt = rollout.FinishedAt,
-            Counts = FleetStates.TenantStates.ToDictionary(s => s, s => tenants.Count(t => t.State == s)),
+            Counts = counts,
             Tenants = tenants,
         };
     }

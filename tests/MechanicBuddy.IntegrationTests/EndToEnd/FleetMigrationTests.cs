@@ -108,6 +108,10 @@ public sealed class FleetMigrationTests(ControlPlaneFixture plane)
         Assert.NotNull(completed.FinishedAt);
         // Both lifecycle events went out (they are marked only after the publish).
         Assert.True(await plane.Registry.ScalarAsync<bool>("SELECT started_published AND completed_published FROM fleet_migrations WHERE id = @id", ("id", created.Id)));
+        // The list shows it with the same counts, without its tenants.
+        var listed = Assert.Single((await plane.Client.GetFromJsonAsync<List<FleetMigrationDto>>($"{Fleet}?limit=50", Json))!, r => r.Id == created.Id);
+        Assert.Equal(completed.Counts, listed.Counts);
+        Assert.Empty(listed.Tenants);
         // Nothing more to do: a retry of a migrated tenant, or an abort of a completed rollout, is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await plane.Client.PostAsync($"{Fleet}/{created.Id}/tenants/{canary}/retry", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await plane.Client.PostAsync($"{Fleet}/{created.Id}/abort", null)).StatusCode);
