@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using MechanicBuddy.Contracts.Http;
 using MechanicBuddy.Gateway.Security;
-using MechanicBuddy.Gateway.Validation;
 using MechanicBuddy.IntegrationTests.Support;
 using MechanicBuddy.Tenancy;
 using OpenQA.Selenium;
@@ -57,18 +56,8 @@ public sealed class ConsoleBrowserTests(ControlPlaneFixture plane) : IDisposable
     [Fact]
     public async Task A_failed_signup_shows_its_failing_step_and_real_error_and_retry_brings_it_to_active()
     {
-        // The tenant's schema name is taken in the pool before it signs up: its migrations fail with PostgreSQL's error.
-        var key = Guid.NewGuid().ToString();
-        var (tenantId, _, _) = IdempotentSignup.For(key, new SignupValidator.ValidSignup("Broken Bearings", "free", "owner@broken.example", null, DeploymentModes.Shared), plane.Auth);
-        var names = new TenantNames(tenantId);
-        await plane.Pool.OwnerExecuteAsync($"CREATE SCHEMA {names.Schema}; CREATE TABLE {names.Schema}.users (id int)");
-        using var signup = new HttpRequestMessage(HttpMethod.Post, "/api/provisioning/provision")
-        {
-            Content = JsonContent.Create(new { companyName = "Broken Bearings", subscriptionTier = "free", ownerEmail = "owner@broken.example" }),
-        };
-        signup.Headers.Add("Idempotency-Key", key);
-        signup.Headers.Add("Prefer", "wait=30");
-        Assert.Equal(TenantStatuses.Failed, (await ResultAsync(await plane.Client.SendAsync(signup))).Status);
+        var (tenantId, _, failed) = await SquattedSignup.RunAsync(plane, "Broken Bearings", "owner@broken.example");
+        Assert.Equal(TenantStatuses.Failed, failed.Status);
 
         SignIn();
         _browser.Open(Console($"#/tenant/{tenantId}"));
@@ -159,6 +148,30 @@ public sealed class ConsoleBrowserTests(ControlPlaneFixture plane) : IDisposable
         }
         _browser.Act("#audit-outcome", e => e.SendKeys("refused"));
         _browser.Until(d => d.FindElement(By.Id("audit-results")).FindElements(By.CssSelector("tbody tr")).All(r => r.GetAttribute("class") == "refused"));
+    }
+
+    [Fact]
+    public void Sign_in_and_moving_between_pages_work_from_the_keyboard_alone()
+    {
+        _browser.Open(Console());
+        IWebElement Focused() => _browser.Driver.SwitchTo().ActiveElement();
+        // The token field has the focus on arrival; Tab reaches the button, Enter signs in.
+        _browser.Until(_ => Focused().GetAttribute("id") == "token");
+        Focused().SendKeys(OperatorTokens.Mint(plane.Auth, "keyboard-operator", [AuthOptions.SuperAdminRole], TimeSpan.FromMinutes(30)));
+        Focused().SendKeys(Keys.Tab);
+        Assert.Equal("Sign in", Focused().Text);
+        Focused().SendKeys(Keys.Enter);
+        _browser.Until(d => d.FindElement(By.Id("who-name")).Text.Contains("keyboard-operator", StringComparison.Ordinal));
+
+        // From the top of the page, Tab walks the header's links in order; Enter on one opens its page.
+        ((IJavaScriptExecutor)_browser.Driver).ExecuteScript("document.querySelector('header .brand').focus()");
+        for (var presses = 0; Focused().Text != "Pools" && presses < 10; presses++)
+        {
+            Focused().SendKeys(Keys.Tab);
+        }
+        Assert.Equal("Pools", Focused().Text);
+        Focused().SendKeys(Keys.Enter);
+        _browser.Until(d => d.FindElement(By.CssSelector("main h1")).Text == "Pools");
     }
 
     public void Dispose() => _browser.Dispose();

@@ -219,4 +219,63 @@ public sealed class PoolGrowthTests : IAsyncLifetime
         var report = await registry.GetRequiredService<PoolCatalog>().ReportAsync(CancellationToken.None);
         Assert.Equal([(first, 1, 2), (second, 1, 2)], report.Servers.Select(s => (s.Name, s.Pools, s.Tenants)));
     }
+
+    [Fact]
+    public async Task A_registry_killed_between_preparing_a_pool_and_marking_it_ready_puts_no_tenant_there_and_finishes_it_after_the_restart()
+    {
+        var server = NewServer();
+        await using var broker = await RabbitVirtualHost.CreateAsync("pools");
+        var user = TestEnvironment.BrokerUsers["TenantRegistry"];
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Registry"] = _registry.ConnectionString,
+            ["RabbitMq__Port"] = TestEnvironment.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = broker.Name,
+            ["RabbitMq__Username"] = user.Name,
+            ["RabbitMq__Password"] = TestEnvironment.BrokerPassword(user.Name),
+            ["Registry__ApiKey"] = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"),
+            ["Provisioning__FreeTier__MaxTenantsPerInstance"] = "3",
+            // More headroom than a configured pool can give: the registry creates a pool on the server as it starts.
+            ["Provisioning__FreeTier__PoolHeadroom"] = "2",
+            ["Provisioning__FreeTier__Servers__0__Name"] = server,
+            ["Provisioning__FreeTier__Servers__0__MaxPools"] = "2",
+            ["Provisioning__FreeTier__Servers__0__PostgresConnectionString"] = TestEnvironment.ConnectionString("mechanicbuddy_registry"),
+            ["Provisioning__FreeTier__Servers__0__AdminConnectionString"] = TestEnvironment.SuperuserConnectionString("mechanicbuddy_registry"),
+            ["FaultInjection__CrashAfterSteps"] = PoolPreparer.CrashPoint,
+            ["FaultInjection__CrashMarkerDirectory"] = Path.Combine(TestEnvironment.VarDirectory, $"pool-crash-{Guid.NewGuid():N}"),
+        };
+        var registry = ServiceProcess.Start("TenantRegistry", environment, $"pools-{server}");
+        try
+        {
+            // The preparation reaches its crash point: SIGKILL after the database is made and prepared, before Ready.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (!registry.HasExited && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            Assert.True(registry.HasExited, registry.ReadLog());
+            var first = SharedPoolNames.Pool(server, 1);
+            Assert.Equal("Preparing", await _registry.ScalarAsync<string>("SELECT state FROM shared_pools WHERE name = @n", ("n", first)));
+            Assert.True(await PreparedAsync(first));
+            // Half-way it holds no tenant (placement takes Ready pools only, and an admission would finish it first).
+            Assert.Equal(0L, await _registry.ScalarAsync<long>("SELECT count(*) FROM shared_pool_slots WHERE pool = @n", ("n", first)));
+
+            registry = await registry.RestartAsync();
+            await registry.WaitReadyAsync(TimeSpan.FromSeconds(90));
+
+            deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await _registry.ScalarAsync<string>("SELECT state FROM shared_pools WHERE name = @n", ("n", first)) != "Ready" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+            Assert.Equal("Ready", await _registry.ScalarAsync<string>("SELECT state FROM shared_pools WHERE name = @n", ("n", first)));
+            Assert.Null(await _registry.ScalarAsync<string>("SELECT error FROM shared_pools WHERE name = @n", ("n", first)));
+            // Finished, not decided again: one pool of that number on the server.
+            Assert.Equal(1L, await _registry.ScalarAsync<long>("SELECT count(*) FROM shared_pools WHERE server = @s AND number = 1", ("s", server)));
+        }
+        finally
+        {
+            await registry.DisposeAsync();
+        }
+    }
 }
