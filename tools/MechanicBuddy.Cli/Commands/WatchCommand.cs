@@ -22,14 +22,14 @@ public static class WatchCommand
             return Output.Problem(known);
         }
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(timeout));
-        var (response, refusal) = await gateway.OpenStreamAsync($"/api/events?tenantId={Uri.EscapeDataString(tenantId)}&from=start", null, stop.Token);
+        var path = $"/api/events?tenantId={Uri.EscapeDataString(tenantId)}&from=start";
+        var (response, refusal) = await gateway.OpenStreamAsync(path, null, stop.Token);
         if (refusal is not null)
         {
             return Output.Problem(refusal);
         }
-        using var _ = response;
         var lines = Channel.CreateUnbounded<string>();
-        var reading = PumpAsync(new StreamReader(await response!.Content.ReadAsStreamAsync(stop.Token)), lines.Writer, stop.Token);
+        var reading = PumpAsync(gateway, path, response!, lines.Writer, stop.Token);
         DateTimeOffset? previous = null;
         string? data = null;
         try
@@ -81,23 +81,59 @@ public static class WatchCommand
         }
     }
 
-    static async Task PumpAsync(StreamReader reader, ChannelWriter<string> lines, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the stream's lines on; when the stream breaks off (a Gateway restart, a proxy's timeout, an expired token's
+    /// end) it opens it again after the last event seen (Last-Event-ID), so nothing is missed or shown twice. Gives up
+    /// after five attempts in a row that cannot open it; the reader then sees the channel close.
+    /// </summary>
+    static async Task PumpAsync(GatewayClient gateway, string path, HttpResponseMessage first, ChannelWriter<string> lines, CancellationToken cancellationToken)
     {
+        string? lastId = null;
+        var response = first;
+        var failures = 0;
         try
         {
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                await lines.WriteAsync(line, cancellationToken);
+                if (response is not null)
+                {
+                    failures = 0;
+                    try
+                    {
+                        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+                        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                        {
+                            if (line.StartsWith("id: ", StringComparison.Ordinal))
+                            {
+                                lastId = line[4..];
+                            }
+                            await lines.WriteAsync(line, cancellationToken);
+                        }
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException)
+                    {
+                        // Broken off: open it again below.
+                    }
+                    finally
+                    {
+                        response.Dispose();
+                    }
+                }
+                else if (++failures >= 5)
+                {
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                (response, _) = await gateway.OpenStreamAsync(path, lastId, cancellationToken);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        catch (OperationCanceledException)
         {
-            // The stream ended; the reader sees the channel close.
+            // Settled, or out of time.
         }
         finally
         {
             lines.TryComplete();
-            reader.Dispose();
         }
     }
 
