@@ -15,6 +15,8 @@ namespace MechanicBuddy.Gateway.Api;
 public static class EventEndpoints
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(300);
+    /// <summary>A quiet stream asks the registry less and less often, down to this; an event brings it back to <see cref="Poll"/>.</summary>
+    static readonly TimeSpan QuietPoll = TimeSpan.FromSeconds(2);
     static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -23,7 +25,7 @@ public static class EventEndpoints
         app.MapGet("/api/events", StreamAsync)
             .RequireAuthorization(AuthOptions.OperatorPolicy).WithTags("Events").WithName("StreamEvents")
             .WithSummary("Live tenant progress and lifecycle changes (text/event-stream); filter with tenantId; resume with Last-Event-ID.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -41,7 +43,8 @@ public static class EventEndpoints
         }
     }
 
-    static async Task<IResult> StreamAsync(HttpContext http, string? tenantId, string? after, string? from, ITenantRegistryApi registry, CancellationToken cancellationToken)
+    static async Task<IResult> StreamAsync(HttpContext http, string? tenantId, string? after, string? from, ITenantRegistryApi registry,
+        EventStreamSlots slots, CancellationToken cancellationToken)
     {
         var cursor = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } last ? last : after;
         if (tenantId is not null && !TenantIds.IsValid(tenantId))
@@ -66,6 +69,14 @@ public static class EventEndpoints
                 : Problems.RegistryUnavailable($"The tenant registry answered {(int?)first.StatusCode}.");
         }
 
+        using var slot = slots.TryTake(OperatorAccess.Subject(http.User) ?? "");
+        if (slot is null)
+        {
+            http.Response.Headers.RetryAfter = "10";
+            return TypedResults.Problem("This token (or this Gateway) has as many event streams open as it may; close one or try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests, title: "Too many event streams", type: "https://mechanicbuddy.app/problems/too-many-streams");
+        }
+
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         // Proxies must pass events on as they come, not buffer the stream.
@@ -73,6 +84,7 @@ public static class EventEndpoints
         await http.Response.WriteAsync("retry: 2000\n\n", cancellationToken);
         IReadOnlyList<TenantEvent> page = first.Content ?? [];
         var quietSince = DateTime.UtcNow;
+        var wait = Poll;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -95,7 +107,8 @@ public static class EventEndpoints
                 }
                 if (page.Count < 200)
                 {
-                    await Task.Delay(Poll, cancellationToken);
+                    wait = page.Count > 0 ? Poll : TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, QuietPoll.Ticks));
+                    await Task.Delay(wait, cancellationToken);
                 }
                 if (OperatorAccess.ExpiresAt(http.User) is { } expires && DateTimeOffset.UtcNow >= expires)
                 {

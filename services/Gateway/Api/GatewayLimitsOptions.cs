@@ -24,4 +24,12 @@ public sealed class GatewayLimitsOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxOpenWaits { get; set; } = 256;
+
+    /// <summary>Event streams (GET /api/events) open at once per token subject; the next is a 429. Each polls the registry.</summary>
+    [Range(1, 10_000)]
+    public int MaxEventStreamsPerSubject { get; set; } = 8;
+
+    /// <summary>Event streams open at once in this Gateway, whoever holds them.</summary>
+    [Range(1, 100_000)]
+    public int MaxEventStreams { get; set; } = 200;
 }

@@ -38,6 +38,7 @@ public static class GatewayExtensions
             .Configure<IOptions<GatewayLimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes);
         builder.Services.AddSignupRateLimit();
         builder.Services.AddSingleton<TenantCompletionNotifier>();
+        builder.Services.AddSingleton<EventStreamSlots>();
         builder.Services.AddSingleton<InventorySources>();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHttpClient(nameof(InventorySources), c => c.Timeout = TimeSpan.FromSeconds(15));

@@ -45,7 +45,47 @@ public sealed class EventStreamTests(ControlPlaneFixture plane)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    async Task<EventStream> OpenAsync(string path, string? lastEventId = null)
+    [Fact]
+    public async Task A_token_gets_as_many_streams_as_the_limit_and_one_more_when_it_closes_one()
+    {
+        using var client = plane.Authorized(MechanicBuddy.Gateway.Security.OperatorTokens.Mint(plane.Auth, "stream-hoarder",
+            [MechanicBuddy.Gateway.Security.AuthOptions.ViewerRole], TimeSpan.FromMinutes(10)));
+        var open = new List<EventStream>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                open.Add(await OpenAsync("/api/events", client: client));
+            }
+
+            using var refused = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            open[0].Dispose();
+            open.RemoveAt(0);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            HttpStatusCode again;
+            do
+            {
+                using var retry = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+                again = retry.StatusCode;
+                if (again == HttpStatusCode.OK)
+                {
+                    break;
+                }
+                await Task.Delay(200);
+            }
+            while (DateTime.UtcNow < deadline);
+            Assert.Equal(HttpStatusCode.OK, again);
+        }
+        finally
+        {
+            open.ForEach(s => s.Dispose());
+        }
+    }
+
+    async Task<EventStream> OpenAsync(string path, string? lastEventId = null, HttpClient? client = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
@@ -53,7 +93,7 @@ public sealed class EventStreamTests(ControlPlaneFixture plane)
         {
             request.Headers.Add("Last-Event-ID", lastEventId);
         }
-        var response = await plane.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var response = await (client ?? plane.Client).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         return new EventStream(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
