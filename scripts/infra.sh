@@ -184,10 +184,13 @@ http {
     location /api/ {
       if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
       proxy_pass \$mb_api;
+      # A proxy_pass from a variable rewrites no Location header by itself: the upstream's address stays inside.
+      proxy_redirect \$mb_api/ /;
     }
     location / {
       if (\$mb_state != active) { rewrite ^ /.mechanicbuddy/suspended last; }
       proxy_pass \$mb_web;
+      proxy_redirect \$mb_web/ /;
     }
   }
 }

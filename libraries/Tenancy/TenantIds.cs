@@ -18,7 +18,7 @@ public static partial class TenantIds
     const int SlugWords = 2;
     const string SuffixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,44}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,44}[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex ValidId();
 
     public static bool IsValid(string? tenantId) =>

@@ -67,6 +67,6 @@ public static partial class FleetMigrationValidator
         return errors.Count > 0 ? (null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : (plan, []);
     }
 
-    [GeneratedRegex("^[a-z0-9_-]{1,63}$")]
+    [GeneratedRegex("^[a-z0-9_-]{1,63}\\z")]
     private static partial Regex PoolName();
 }

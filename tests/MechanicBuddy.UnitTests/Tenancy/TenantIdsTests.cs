@@ -55,6 +55,7 @@ public sealed class TenantIdsTests
     [InlineData("quick.fix", false)]
     [InlineData("quick fix", false)]
     [InlineData("x'; drop", false)]
+    [InlineData("quick-fix\n", false)]
     [InlineData("", false)]
     [InlineData(null, false)]
     public void Only_dns_label_ids_within_the_length_limit_are_valid(string? id, bool valid)

@@ -50,6 +50,12 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
     {
         var path = BucketOf(tenantId);
         using var held = await NginxRouteTable.LockAsync(path, LockTimeout, cancellationToken);
+        if (lines.Count == 0)
+        {
+            // A block an earlier release wrote and no start imported yet must not come back later as a live route
+            // (under the bucket's lock, which the import takes too).
+            NginxServerBlockImport.Discard(Directory, tenantId);
+        }
         var before = await NginxRouteTable.ReadAsync(path, cancellationToken);
         var previous = NginxRouteTable.LinesOf(before, tenantId);
         if (previous.SequenceEqual(lines))
@@ -61,10 +67,24 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
         {
             await reloader.ReloadAsync().WaitAsync(cancellationToken);
         }
-        catch (NginxReloadException)
+        catch (Exception failed)
         {
+            // Whatever stopped it (nginx refused the map, a timeout, a shutdown), the bucket goes back to what it was, and
+            // nginx is reloaded once more so what it serves matches the file again even if the failed reload did land.
             await NginxRouteTable.WriteAsync(path, before, CancellationToken.None);
-            throw;
+            try
+            {
+                await reloader.ReloadAsync().WaitAsync(TimeSpan.FromSeconds(Nginx.VerifyTimeoutSeconds * 2), CancellationToken.None);
+            }
+            catch (Exception again) when (again is NginxReloadException or TimeoutException)
+            {
+                // The edge is refusing reloads for another reason; the original failure is what the caller hears of.
+            }
+            if (failed is NginxReloadException or OperationCanceledException)
+            {
+                throw;
+            }
+            throw new NginxReloadException($"the route change was not taken ({failed.Message}); the bucket is as it was");
         }
         return previous;
     }

@@ -28,14 +28,16 @@ public static class NginxRouteEntry
     }
 
     /// <summary>
-    /// Lower-case labels of letters, digits and inner hyphens, at least two of them: a single word could be one of the
-    /// map's own keywords ("default", "include") and change what every unknown host gets.
+    /// Lower-case labels of letters, digits and inner hyphens, at least two of them (a single word could be one of the
+    /// map's own keywords, "default" or "include", and change what every unknown host gets), the last not all digits
+    /// (an IPv4 address is no tenant's host).
     /// </summary>
     static string RequireHostname(string hostname)
     {
         var labels = hostname.Split('.');
         var ok = hostname.Length <= 253 && labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63
-            && l.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && l[0] != '-' && l[^1] != '-');
+            && l.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && l[0] != '-' && l[^1] != '-')
+            && !labels[^1].All(char.IsAsciiDigit);
         return ok ? hostname : throw new ArgumentException($"'{hostname}' is not a valid host name", nameof(hostname));
     }
 

@@ -9,12 +9,15 @@ namespace MechanicBuddy.Provisioning.Routing.Nginx;
 /// Upgrades routes written by earlier releases, one server block per tenant (routes/tenant-ID.conf), into the edge's
 /// map lines when a worker starts: the edge no longer includes those files, so without this every tenant routed
 /// before the upgrade would go dark. Safe to run by several workers at once and again (the bucket lock, and a file
-/// already imported is gone); a file it cannot read is left where it is and named in the log.
+/// already imported is gone once nginx took it); a file it cannot read is set aside (.rejected) and named in the log;
+/// if nginx refuses what was imported, every bucket goes back and the files stay.
 /// </summary>
 public sealed class NginxServerBlockImport(IOptions<RoutingOptions> options, NginxReloader reloader, ILogger<NginxServerBlockImport> logger) : IHostedService
 {
     /// <summary>Where a suspended tenant's line points: nowhere it could reach, as a suspended line proxies nothing.</summary>
     static readonly Uri Nowhere = new("http://127.0.0.1:9");
+
+    public const string RejectedSuffix = ".rejected";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,22 +27,54 @@ public sealed class NginxServerBlockImport(IOptions<RoutingOptions> options, Ngi
         {
             return;
         }
-        var imported = 0;
+        var lockTimeout = TimeSpan.FromSeconds(nginx.VerifyTimeoutSeconds * 3);
+        var imported = new List<(string File, string Bucket, string Before)>();
         foreach (var file in Directory.EnumerateFiles(directory, "tenant-*.conf"))
         {
-            if (await ImportAsync(directory, file, TimeSpan.FromSeconds(nginx.VerifyTimeoutSeconds * 3), cancellationToken))
+            if (await ImportAsync(directory, file, lockTimeout, cancellationToken) is { } done)
             {
-                imported++;
+                imported.Add(done);
             }
         }
-        if (imported > 0)
+        if (imported.Count == 0)
+        {
+            return;
+        }
+        try
         {
             await reloader.ReloadAsync().WaitAsync(cancellationToken);
-            logger.LogWarning("Imported {Count} route(s) written as server blocks by an earlier release into the edge's map", imported);
         }
+        catch (NginxReloadException refused)
+        {
+            // nginx refused the imported lines (two old blocks claiming one host, say): every bucket goes back, the old
+            // files stay for an operator, and the edge keeps serving what it served.
+            foreach (var (_, bucket, before) in Enumerable.Reverse(imported))
+            {
+                using (await NginxRouteTable.LockAsync(bucket, lockTimeout, CancellationToken.None))
+                {
+                    await NginxRouteTable.WriteAsync(bucket, before, CancellationToken.None);
+                }
+            }
+            logger.LogError("nginx refused the {Count} route(s) imported from server blocks ({Reason}); they are left in {Directory} and not served",
+                imported.Count, refused.Message, directory);
+            return;
+        }
+        // Only once nginx serves the imported lines do the old files go.
+        foreach (var (file, _, _) in imported)
+        {
+            File.Delete(file);
+        }
+        logger.LogWarning("Imported {Count} route(s) written as server blocks by an earlier release into the edge's map", imported.Count);
     }
 
-    async Task<bool> ImportAsync(string directory, string file, TimeSpan lockTimeout, CancellationToken cancellationToken)
+    /// <summary>Removes a tenant's old block, if one is left (its route is being removed); call with the bucket's lock held.</summary>
+    public static void Discard(string directory, string tenantId)
+    {
+        File.Delete(Path.Combine(directory, $"tenant-{TenantIds.Require(tenantId)}.conf"));
+    }
+
+    /// <summary>The import of one file: the bucket it wrote and the bucket's content before, or null (nothing to import, or set aside).</summary>
+    async Task<(string File, string Bucket, string Before)?> ImportAsync(string directory, string file, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
         string block;
         try
@@ -48,40 +83,49 @@ public sealed class NginxServerBlockImport(IOptions<RoutingOptions> options, Ngi
         }
         catch (FileNotFoundException)
         {
-            return false; // another worker imported it
+            return null; // another worker imported it, or the tenant's route was removed
         }
         var route = Parse(Path.GetFileNameWithoutExtension(file)["tenant-".Length..], block);
-        if (route is null)
+        IReadOnlyList<string>? lines = null;
+        string? reason = route is null ? "not a MechanicBuddy server block" : null;
+        if (route is not null)
         {
-            logger.LogError("Route file {File} is not a MechanicBuddy server block; left as it is (the edge does not read it)", file);
-            return false;
-        }
-        IReadOnlyList<string> lines;
-        try
-        {
-            lines = NginxRouteEntry.Render(route with
+            try
             {
-                WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
-                ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
-            });
-        }
-        catch (ArgumentException ex)
-        {
-            logger.LogError("Route file {File} cannot be imported ({Reason}); left as it is (the edge does not read it)", file, ex.Message);
-            return false;
-        }
-        var path = Path.Combine(directory, NginxRouteTable.BucketOf(route.TenantId));
-        using (await NginxRouteTable.LockAsync(path, lockTimeout, cancellationToken))
-        {
-            var bucket = await NginxRouteTable.ReadAsync(path, cancellationToken);
-            // A line written since the upgrade is newer than the old block: it stays.
-            if (NginxRouteTable.LinesOf(bucket, route.TenantId).Count == 0)
+                lines = NginxRouteEntry.Render(route with
+                {
+                    WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
+                    ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
+                });
+            }
+            catch (ArgumentException ex)
             {
-                await NginxRouteTable.WriteAsync(path, NginxRouteTable.Replace(bucket, route.TenantId, lines), cancellationToken);
+                reason = ex.Message;
             }
         }
-        File.Delete(file);
-        return true;
+        if (route is null || lines is null)
+        {
+            // Set aside, not tried again at every start: a block imported much later could bring back a route removed meanwhile.
+            File.Move(file, file + RejectedSuffix, overwrite: true);
+            logger.LogError("Route file {File} cannot be imported ({Reason}); set aside as {Rejected}, not served", file, reason, file + RejectedSuffix);
+            return null;
+        }
+        var bucket = Path.Combine(directory, NginxRouteTable.BucketOf(route.TenantId));
+        using (await NginxRouteTable.LockAsync(bucket, lockTimeout, cancellationToken))
+        {
+            // Removed meanwhile (a removal discards the old file under this lock): nothing to bring back.
+            if (!File.Exists(file))
+            {
+                return null;
+            }
+            var before = await NginxRouteTable.ReadAsync(bucket, cancellationToken);
+            // A line written since the upgrade is newer than the old block: it stays.
+            if (NginxRouteTable.LinesOf(before, route.TenantId).Count == 0)
+            {
+                await NginxRouteTable.WriteAsync(bucket, NginxRouteTable.Replace(before, route.TenantId, lines), cancellationToken);
+            }
+            return (file, bucket, before);
+        }
     }
 
     /// <summary>The route an earlier release's block served: its hosts, its /api/ and / upstreams, whether it answered 503.</summary>

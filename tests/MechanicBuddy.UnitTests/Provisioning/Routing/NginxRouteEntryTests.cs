@@ -39,6 +39,7 @@ public sealed class NginxRouteEntryTests
     [InlineData("-evil.example")]
     [InlineData("default")]
     [InlineData("include")]
+    [InlineData("10.0.0.5")]
     [InlineData("")]
     public void Host_names_that_could_add_entries_or_keywords_are_refused(string hostname)
     {
