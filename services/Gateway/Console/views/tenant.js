@@ -45,40 +45,35 @@ export async function render(container, [tenantId]) {
     }
   }
 
+  // One change asked of the Gateway: its answer (or why it was refused) as a toast, then the record read again.
+  async function perform(label, path, options = {}) {
+    try {
+      const { json } = await api(path, { method: "POST", wait: 30, ...options });
+      toast(`${label}: ${json?.status ?? "sent"}`, "ok");
+    } catch (error) {
+      toast(`${label} refused: ${error.message}`, "bad");
+    }
+    await loadTenant();
+  }
+
   function actionsFor(t) {
-    const act = (label, path, options = {}) => h("button", { type: "button", dataset: { action: label.toLowerCase() }, onclick: async (event) => {
+    const act = (label, path, options = {}) => h("button", { type: "button", dataset: { action: label.toLowerCase() }, onclick: (event) => {
       event.target.disabled = true;
-      try {
-        const { json } = await api(path, { method: "POST", wait: 30, ...options });
-        toast(`${label}: ${json?.status ?? "sent"}`, "ok");
-      } catch (error) {
-        toast(`${label} refused: ${error.message}`, "bad");
-      }
-      await loadTenant();
+      return perform(label, path, options);
     } }, label);
     const base = `/api/tenants/${encodeURIComponent(tenantId)}`;
     const list = [];
     if (t.status === "Failed") list.push(act("Retry", `${base}/retry`));
     if (t.status === "Active") {
       const reason = h("input", { id: "suspend-reason", placeholder: "reason (optional)", "aria-label": "Suspension reason", maxlength: 500 });
-      list.push(h("span", { class: "group" }, reason, h("button", { type: "button", dataset: { action: "suspend" }, onclick: async () => {
-        try {
-          const { json } = await api(`${base}/suspend`, { method: "POST", wait: 30, body: { reason: reason.value || null } });
-          toast(`Suspend: ${json?.status}`, "ok");
-        } catch (error) { toast(`Suspend refused: ${error.message}`, "bad"); }
-        await loadTenant();
-      } }, "Suspend")));
+      list.push(h("span", { class: "group" }, reason, h("button", { type: "button", dataset: { action: "suspend" },
+        onclick: () => perform("Suspend", `${base}/suspend`, { body: { reason: reason.value || null } }) }, "Suspend")));
       const tier = h("select", { id: "tier-select", "aria-label": "New tier" }, TIERS.filter((x) => x !== t.subscriptionTier).map((x) => h("option", { value: x }, x)));
-      list.push(h("span", { class: "group" }, tier, h("button", { type: "button", dataset: { action: "tier" }, onclick: async () => {
-        try {
-          const { json } = await api(`${base}/tier`, { method: "POST", wait: 5, body: { newTier: tier.value } });
-          toast(`Tier change: ${json?.status}`, "ok");
-        } catch (error) { toast(`Tier change refused: ${error.message}`, "bad"); }
-        await loadTenant();
-      } }, "Change tier")));
+      list.push(h("span", { class: "group" }, tier, h("button", { type: "button", dataset: { action: "tier" },
+        onclick: () => perform("Tier change", `${base}/tier`, { wait: 5, body: { newTier: tier.value } }) }, "Change tier")));
     }
     if (t.status === "Suspended") list.push(act("Resume", `${base}/resume`));
-    if (!["Deprovisioning", "Deprovisioned"].includes(t.status)) list.push(deprovisionButton(t, base, loadTenant));
+    if (!["Deprovisioning", "Deprovisioned"].includes(t.status)) list.push(deprovisionButton(t, () => perform("Deprovision", base, { method: "DELETE" })));
     return list;
   }
 
@@ -107,7 +102,7 @@ export async function render(container, [tenantId]) {
 }
 
 // Removing a shop deletes its data: the dialog names the tenant and goes ahead only once its id is typed.
-function deprovisionButton(t, base, after) {
+function deprovisionButton(t, deprovision) {
   return h("button", { type: "button", class: "danger", dataset: { action: "deprovision" }, onclick: () => {
     const typed = h("input", { id: "confirm-id", autocomplete: "off", "aria-label": "Type the tenant id to confirm" });
     const go = h("button", { type: "submit", class: "danger", id: "confirm-deprovision", disabled: true }, "Deprovision");
@@ -121,12 +116,8 @@ function deprovisionButton(t, base, after) {
     dialog.addEventListener("submit", async (event) => {
       event.preventDefault();
       dialog.close();
-      try {
-        const { json } = await api(base, { method: "DELETE", wait: 30 });
-        toast(`Deprovision: ${json?.status}`, "ok");
-      } catch (error) { toast(`Deprovision refused: ${error.message}`, "bad"); }
       dialog.remove();
-      await after();
+      await deprovision();
     });
     document.body.append(dialog);
     dialog.showModal();

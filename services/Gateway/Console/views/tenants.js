@@ -1,5 +1,6 @@
 import { api, session } from "../api.js";
 import { h, clear, time, statusBadge, toast, table } from "../dom.js";
+import { cursorPages } from "../paging.js";
 
 // The statuses a tenant list can be filtered by (the registry's TenantStatuses; tier-change phases are listed by the API docs).
 const STATUSES = ["", "Provisioning", "Active", "Failed", "Suspended", "Suspending", "Resuming", "Compensating", "Deprovisioning", "Deprovisioned"];
@@ -10,46 +11,32 @@ const PAGE = 50;
 // and a signup form for SuperAdmins.
 export async function render(container) {
   const filters = { q: "", status: "", tier: "", pool: "" };
-  let cursors = [null];
   const results = h("div", { id: "tenant-results" });
   const pager = h("div", { class: "pager" });
+  const pages = cursorPages({
+    path: "/api/tenants", filters, results, pager, limit: PAGE, labels: ["← Previous", "Next →"],
+    show: (tenants) => table(["Tenant", "Company", "Tier", "Status", "Where", "Requested"], tenants.map((t) =>
+      h("tr", {},
+        h("td", {}, h("a", { href: `#/tenant/${encodeURIComponent(t.id)}` }, t.id)),
+        h("td", {}, t.companyName), h("td", {}, t.subscriptionTier), h("td", {}, statusBadge(t.status)),
+        h("td", {}, t.pool ?? t.platform ?? t.deploymentMode ?? "–"), h("td", {}, time(t.requestedAt)))), "No tenant matches."),
+  });
+  const filterBy = (name, value) => { filters[name] = value; pages.restart(); };
 
-  const select = (name, values) => h("select", { name, id: `filter-${name}`, onchange: (e) => { filters[name] = e.target.value; cursors = [null]; load(); } },
+  const select = (name, values) => h("select", { name, id: `filter-${name}`, onchange: (e) => filterBy(name, e.target.value) },
     values.map((v) => h("option", { value: v }, v || `any ${name}`)));
   const search = h("input", { type: "search", id: "filter-q", placeholder: "Tenant id or company name", "aria-label": "Search tenants" });
   let timer;
-  search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => { filters.q = search.value.trim(); cursors = [null]; load(); }, 250); });
+  search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => filterBy("q", search.value.trim()), 250); });
   const pool = h("input", { type: "text", id: "filter-pool", placeholder: "pool", "aria-label": "Filter by pool", size: 14 });
-  pool.addEventListener("change", () => { filters.pool = pool.value.trim(); cursors = [null]; load(); });
-
-  async function load() {
-    const query = new URLSearchParams({ limit: PAGE });
-    for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
-    const after = cursors[cursors.length - 1];
-    if (after) query.set("after", after);
-    try {
-      const { json, headers } = await api(`/api/tenants?${query}`);
-      const next = headers.get("X-Next-Cursor");
-      clear(results, table(["Tenant", "Company", "Tier", "Status", "Where", "Requested"], json.map((t) =>
-        h("tr", {},
-          h("td", {}, h("a", { href: `#/tenant/${encodeURIComponent(t.id)}` }, t.id)),
-          h("td", {}, t.companyName), h("td", {}, t.subscriptionTier), h("td", {}, statusBadge(t.status)),
-          h("td", {}, t.pool ?? t.platform ?? t.deploymentMode ?? "–"), h("td", {}, time(t.requestedAt)))), "No tenant matches."));
-      clear(pager,
-        h("button", { type: "button", disabled: cursors.length === 1, onclick: () => { cursors.pop(); load(); } }, "← Previous"),
-        h("span", {}, `page ${cursors.length}`),
-        h("button", { type: "button", id: "next-page", disabled: !next, onclick: () => { cursors.push(next); load(); } }, "Next →"));
-    } catch (error) {
-      clear(results, h("p", { class: "error", role: "alert" }, error.message));
-    }
-  }
+  pool.addEventListener("change", () => filterBy("pool", pool.value.trim()));
 
   clear(container,
     h("h1", {}, "Tenants"),
     session.canChange ? signupForm() : null,
     h("div", { class: "filters" }, search, select("status", STATUSES), select("tier", TIERS), pool),
     results, pager);
-  await load();
+  await pages.load();
 }
 
 function signupForm() {
