@@ -52,6 +52,10 @@ public sealed class CliArguments
 
     public bool Json => Flag("json");
 
+    /// <summary>The named options that were given, as query parameters ("name=value", escaped), in the order named.</summary>
+    public IReadOnlyList<string> QueryOf(params string[] names) =>
+        names.Where(n => Option(n) is not null).Select(n => $"{n}={Uri.EscapeDataString(Option(n)!)}").ToList();
+
     /// <summary>The n-th positional argument after the command, or a usage error naming it.</summary>
     public string Required(int index, string what) =>
         index < Positional.Count ? Positional[index] : throw new UsageException($"{Command}: {what} is required");

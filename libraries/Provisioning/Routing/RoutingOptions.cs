@@ -32,6 +32,9 @@ public sealed class NginxRoutingOptions
     /// <summary>How long to wait for a reloaded route to answer before the step fails.</summary>
     [Range(1, 120)]
     public int VerifyTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long a writer waits for another to finish with a route bucket: long enough for its reload and a rollback's.</summary>
+    public TimeSpan BucketLockTimeout => TimeSpan.FromSeconds(VerifyTimeoutSeconds * 3);
 }
 
 public sealed class NpmRoutingOptions

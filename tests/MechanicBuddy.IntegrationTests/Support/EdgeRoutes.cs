@@ -27,13 +27,13 @@ public static class EdgeRoutes
         foreach (var path in Directory.EnumerateFiles(TestEnvironment.NginxRoutes, NginxRouteTable.BucketPattern))
         {
             using var held = await NginxRouteTable.LockAsync(path, TimeSpan.FromSeconds(30), CancellationToken.None);
-            var lines = (await NginxRouteTable.ReadAsync(path, CancellationToken.None)).Split('\n').Where(l => l.Length > 0).ToList();
-            var leaving = lines.Where(l => NginxRouteTable.HostOf(l).EndsWith(domainSuffix, StringComparison.Ordinal))
-                .Select(NginxRouteTable.TenantOf).ToHashSet();
-            var kept = lines.Where(l => !leaving.Contains(NginxRouteTable.TenantOf(l))).ToList();
-            if (kept.Count != lines.Count)
+            var bucket = await NginxRouteTable.ReadAsync(path, CancellationToken.None);
+            var leaving = bucket.Split('\n').Where(l => NginxRouteTable.HostOf(l).EndsWith(domainSuffix, StringComparison.Ordinal))
+                .Select(NginxRouteTable.TenantOf).OfType<string>().Distinct();
+            var kept = leaving.Aggregate(bucket, (content, tenant) => NginxRouteTable.Replace(content, tenant, []));
+            if (kept != bucket)
             {
-                await NginxRouteTable.WriteAsync(path, kept.Count == 0 ? "" : string.Join('\n', kept) + "\n", CancellationToken.None);
+                await NginxRouteTable.WriteAsync(path, kept, CancellationToken.None);
             }
         }
     }

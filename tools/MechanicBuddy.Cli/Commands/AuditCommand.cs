@@ -5,9 +5,7 @@ public static class AuditCommand
 {
     public static async Task<int> RunAsync(CliArguments args, GatewayClient gateway)
     {
-        var filters = new[] { "subject", "action", "tenantId", "outcome", "since", "until", "limit", "after" }
-            .Where(f => args.Option(f) is not null)
-            .Select(f => $"{f}={Uri.EscapeDataString(args.Option(f)!)}");
+        var filters = args.QueryOf("subject", "action", "tenantId", "outcome", "since", "until", "limit", "after");
         var answer = await gateway.GetAsync($"/api/audit?{string.Join('&', filters)}");
         if (!answer.Ok)
         {

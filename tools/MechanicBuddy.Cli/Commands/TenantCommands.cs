@@ -38,9 +38,7 @@ public static class TenantCommands
 
     public static async Task<int> ListAsync(CliArguments args, GatewayClient gateway)
     {
-        var filters = new[] { "status", "tier", "pool", "deploymentMode", "q" }
-            .Where(f => args.Option(f) is not null)
-            .Select(f => $"{f}={Uri.EscapeDataString(args.Option(f)!)}").ToList();
+        var filters = args.QueryOf("status", "tier", "pool", "deploymentMode", "q");
         var limit = args.Option("limit") ?? "50";
         var tenants = new List<JsonElement>();
         var after = args.Option("after");

@@ -17,16 +17,9 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
 
     string BucketOf(string tenantId) => Path.Combine(Directory, NginxRouteTable.BucketOf(tenantId));
 
-    TimeSpan LockTimeout => TimeSpan.FromSeconds(Nginx.VerifyTimeoutSeconds * 3);
-
     public async Task EnsureRouteAsync(TenantRoute route, CancellationToken cancellationToken)
     {
-        var pinned = route with
-        {
-            WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
-            ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
-        };
-        var lines = NginxRouteEntry.Render(pinned);
+        var lines = NginxRouteEntry.Render(await UpstreamAddresses.PinAsync(route, cancellationToken));
         await ChangeBucketAsync(route.TenantId, lines, cancellationToken);
         await WaitForProbeAsync(route.Hostname, route.TenantId, NginxRouteEntry.ProbeBody(route.TenantId, route.Suspended), cancellationToken);
     }
@@ -42,14 +35,14 @@ public sealed class NginxRouteDriver(IOptions<RoutingOptions> options, IOptions<
     }
 
     /// <summary>
-    /// Replaces the tenant's lines in its bucket and reloads, holding the bucket's lock until nginx took it (or the
-    /// bucket is put back as it was when nginx refused it, so no line breaks every later reload). Returns the lines
-    /// the tenant had before.
+    /// Replaces the tenant's lines in its bucket and reloads, holding the bucket's lock until nginx took it (or, when
+    /// the reload failed for any reason, the bucket is put back as it was, so no line breaks every later reload).
+    /// Returns the lines the tenant had before.
     /// </summary>
     async Task<IReadOnlyList<string>> ChangeBucketAsync(string tenantId, IReadOnlyList<string> lines, CancellationToken cancellationToken)
     {
         var path = BucketOf(tenantId);
-        using var held = await NginxRouteTable.LockAsync(path, LockTimeout, cancellationToken);
+        using var held = await NginxRouteTable.LockAsync(path, Nginx.BucketLockTimeout, cancellationToken);
         if (lines.Count == 0)
         {
             // A block an earlier release wrote and no start imported yet must not come back later as a live route

@@ -27,7 +27,7 @@ public sealed class NginxServerBlockImport(IOptions<RoutingOptions> options, Ngi
         {
             return;
         }
-        var lockTimeout = TimeSpan.FromSeconds(nginx.VerifyTimeoutSeconds * 3);
+        var lockTimeout = nginx.BucketLockTimeout;
         var imported = new List<(string File, string Bucket, string Before)>();
         foreach (var file in Directory.EnumerateFiles(directory, "tenant-*.conf"))
         {
@@ -92,11 +92,7 @@ public sealed class NginxServerBlockImport(IOptions<RoutingOptions> options, Ngi
         {
             try
             {
-                lines = NginxRouteEntry.Render(route with
-                {
-                    WebUpstream = await UpstreamAddresses.PinAsync(route.WebUpstream, cancellationToken),
-                    ApiUpstream = await UpstreamAddresses.PinAsync(route.ApiUpstream, cancellationToken),
-                });
+                lines = NginxRouteEntry.Render(await UpstreamAddresses.PinAsync(route, cancellationToken));
             }
             catch (ArgumentException ex)
             {

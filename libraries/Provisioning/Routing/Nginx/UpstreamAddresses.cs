@@ -10,6 +10,13 @@ namespace MechanicBuddy.Provisioning.Routing.Nginx;
 /// </summary>
 public static class UpstreamAddresses
 {
+    /// <summary>The route with both of its upstreams pinned.</summary>
+    public static async Task<TenantRoute> PinAsync(TenantRoute route, CancellationToken cancellationToken) => route with
+    {
+        WebUpstream = await PinAsync(route.WebUpstream, cancellationToken),
+        ApiUpstream = await PinAsync(route.ApiUpstream, cancellationToken),
+    };
+
     public static async Task<Uri> PinAsync(Uri upstream, CancellationToken cancellationToken)
     {
         if (upstream.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || !upstream.IsAbsoluteUri)
